@@ -1,0 +1,31 @@
+# tipring_warnings(<target>): the project's warning set, as errors, on our own code only.
+# Third-party headers come in as SYSTEM includes (imported targets), so they are not affected.
+function(tipring_warnings target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /W4 /permissive-)
+    if(TIPRING_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE /WX)
+    endif()
+  else()
+    target_compile_options(${target} PRIVATE
+      -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
+      -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
+      -Wimplicit-fallthrough)
+    if(TIPRING_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()
+
+# tipring_test_warnings(<target>): tests use gtest macros that trip -Wsign-conversion etc.;
+# keep the core set as errors there, without the strict conversion family.
+function(tipring_test_warnings target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /W4)
+  else()
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
+    if(TIPRING_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()
