@@ -62,9 +62,9 @@ Result<std::unique_ptr<AudioEncoder>> make_encoder(const CodecSettings& settings
       std::make_unique<G711Encoder>(settings.kind, settings.frame_ms));
 }
 
-Result<std::unique_ptr<AudioDecoder>> make_decoder(CodecKind kind) {
+Result<std::unique_ptr<AudioDecoder>> make_decoder(CodecKind kind, bool peer_sends_fec) {
   if (kind == CodecKind::opus) {
-    auto decoder = OpusVoiceDecoder::create();
+    auto decoder = OpusVoiceDecoder::create(peer_sends_fec);
     if (!decoder) {
       return tl::unexpected(decoder.error());
     }

@@ -72,6 +72,8 @@ public:
 };
 
 Result<std::unique_ptr<AudioEncoder>> make_encoder(const CodecSettings& settings);
-Result<std::unique_ptr<AudioDecoder>> make_decoder(CodecKind kind);
+// `peer_sends_fec`: the answer carried useinbandfec=1 (RFC 7587 §6.1), so a lost Opus
+// frame is worth rebuilding from the LBRR data of the packet after it.
+Result<std::unique_ptr<AudioDecoder>> make_decoder(CodecKind kind, bool peer_sends_fec = false);
 
 }  // namespace tipring::audio

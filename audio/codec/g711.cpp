@@ -23,7 +23,7 @@ int segment_of(int magnitude, int first_segment_end) {
 
 std::uint8_t linear_to_ulaw(std::int16_t pcm) {
   int value = pcm;
-  const int sign = value < 0 ? 0x00 : 0x80;
+  const int sign = value < 0 ? 0x80 : 0x00;  // inverted below with the rest
   int magnitude = std::min(value < 0 ? -value : value, kUlawClip) + kUlawBias;
   int exponent = 7;
   for (int mask = 0x4000; exponent > 0 && (magnitude & mask) == 0; mask >>= 1) {

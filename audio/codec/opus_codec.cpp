@@ -81,13 +81,14 @@ Result<std::size_t> OpusVoiceEncoder::encode(std::span<const std::int16_t> pcm,
   return static_cast<std::size_t>(bytes);
 }
 
-Result<std::unique_ptr<OpusVoiceDecoder>> OpusVoiceDecoder::create() {
+Result<std::unique_ptr<OpusVoiceDecoder>> OpusVoiceDecoder::create(bool peer_sends_fec) {
   int error = OPUS_OK;
   std::unique_ptr<OpusDecoder, OpusDecoderDeleter> decoder(opus_decoder_create(kRate, 1, &error));
   if (error != OPUS_OK || !decoder) {
     return fail(kRule, std::string("opus_decoder_create: ") + opus_strerror(error));
   }
-  return std::unique_ptr<OpusVoiceDecoder>(new OpusVoiceDecoder(std::move(decoder)));
+  return std::unique_ptr<OpusVoiceDecoder>(
+      new OpusVoiceDecoder(std::move(decoder), peer_sends_fec));
 }
 
 Result<std::size_t> OpusVoiceDecoder::samples_in_payload(

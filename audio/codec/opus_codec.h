@@ -40,21 +40,22 @@ private:
 
 class OpusVoiceDecoder final : public AudioDecoder {
 public:
-  static Result<std::unique_ptr<OpusVoiceDecoder>> create();
+  static Result<std::unique_ptr<OpusVoiceDecoder>> create(bool peer_sends_fec);
   CodecKind kind() const override { return CodecKind::opus; }
   Result<std::size_t> samples_in_payload(std::span<const std::uint8_t> payload) const override;
   Result<std::size_t> decode(std::span<const std::uint8_t> payload,
                              std::span<std::int16_t> out) override;
   void conceal(std::span<std::int16_t> out) override;
-  bool has_inband_fec() const override { return true; }
+  bool has_inband_fec() const override { return peer_sends_fec_; }
   Result<std::size_t> decode_fec(std::span<const std::uint8_t> next_payload,
                                  std::span<std::int16_t> out) override;
   void reset() override;
 
 private:
-  explicit OpusVoiceDecoder(std::unique_ptr<OpusDecoder, OpusDecoderDeleter> decoder)
-      : decoder_(std::move(decoder)) {}
+  OpusVoiceDecoder(std::unique_ptr<OpusDecoder, OpusDecoderDeleter> decoder, bool peer_sends_fec)
+      : decoder_(std::move(decoder)), peer_sends_fec_(peer_sends_fec) {}
   std::unique_ptr<OpusDecoder, OpusDecoderDeleter> decoder_;
+  bool peer_sends_fec_;
 };
 
 }  // namespace tipring::audio

@@ -1,6 +1,7 @@
 #include "audio/jitter/time_stretch.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace tipring::audio {
@@ -10,29 +11,48 @@ PitchRange pitch_range(int rate_hz) {
   return {rate / 400, rate * 15 / 1000};
 }
 
+namespace {
+
+constexpr std::size_t kMaxCandidates = 256;
+
+double similarity(std::span<const std::int16_t> pcm, std::size_t lag, std::size_t step) {
+  double cross = 0.0;
+  double energy_a = 1.0;
+  double energy_b = 1.0;
+  for (std::size_t i = 0; i < lag; i += step) {
+    const double a = pcm[i];
+    const double b = pcm[i + lag];
+    cross += a * b;
+    energy_a += a * a;
+    energy_b += b * b;
+  }
+  return cross / std::sqrt(energy_a * energy_b);
+}
+
+}  // namespace
+
 std::size_t best_period(std::span<const std::int16_t> pcm, PitchRange range,
                         std::size_t decimation) {
-  double best_score = -2.0;
-  std::size_t best = range.min_lag;
   const std::size_t step = std::max<std::size_t>(1, decimation);
-  for (std::size_t lag = range.min_lag; lag <= range.max_lag; lag += step) {
-    double cross = 0.0;
-    double energy_a = 1.0;
-    double energy_b = 1.0;
-    for (std::size_t i = 0; i < lag; i += step) {
-      const double a = pcm[i];
-      const double b = pcm[i + lag];
-      cross += a * b;
-      energy_a += a * a;
-      energy_b += b * b;
-    }
-    const double score = cross / std::sqrt(energy_a * energy_b);
-    if (score > best_score) {
-      best_score = score;
-      best = lag;
+  std::array<double, kMaxCandidates> scores{};
+  std::size_t count = 0;
+  double best_score = -2.0;
+  for (std::size_t lag = range.min_lag; lag <= range.max_lag && count < scores.size();
+       lag += step) {
+    scores[count] = similarity(pcm, lag, step);
+    best_score = std::max(best_score, scores[count]);
+    ++count;
+  }
+  // Multiples of the period match as well as the period itself; the shortest peak that
+  // matches nearly as well moves the level in the smallest, least audible step.
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool peak =
+        (i == 0 || scores[i] >= scores[i - 1]) && (i + 1 == count || scores[i] >= scores[i + 1]);
+    if (peak && scores[i] >= best_score - 0.1 * std::abs(best_score)) {
+      return range.min_lag + i * step;
     }
   }
-  return best;
+  return range.min_lag;
 }
 
 namespace {

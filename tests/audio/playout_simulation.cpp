@@ -46,7 +46,7 @@ std::vector<std::vector<std::uint8_t>> encode_frames(const Trace& trace, AudioEn
 PlayoutResult simulate_playout(const Trace& trace, const PlayoutOptions& options) {
   const int rate = clock_rate_hz(options.codec.kind);
   auto encoder = make_encoder(options.codec);
-  auto decoder = make_decoder(options.codec.kind);
+  auto decoder = make_decoder(options.codec.kind, options.codec.inband_fec);
   if (!encoder || !decoder) {
     throw std::runtime_error("codec set-up failed");
   }
