@@ -108,8 +108,8 @@ tl::expected<void, Error> PortAudioDevice::open_stream(bool use_defaults) {
 
   const auto ring = static_cast<std::size_t>(rate_hz_) * config_.ring_ms / 1000;
   bridge_ = std::make_unique<CallbackBridge>(ring, 1, out_channels);
-  auto to_engine = Resampler::create(rate_hz_, kEngineRateHz);
-  auto to_device = Resampler::create(kEngineRateHz, rate_hz_);
+  auto to_engine = Resampler::create(rate_hz_, kEngineRateHz, 5, false);
+  auto to_device = Resampler::create(kEngineRateHz, rate_hz_, 5, false);
   if (!to_engine || !to_device) {
     return fail(kRule, "resampler set-up failed");
   }

@@ -30,8 +30,11 @@ Result<std::unique_ptr<MediaPipeline>> MediaPipeline::create(PipelineConfig conf
   if (!voice) {
     return tl::unexpected(voice.error());
   }
-  auto to_codec = Resampler::create(kEngineRateHz, codec_rate);
-  auto from_codec = Resampler::create(codec_rate, kEngineRateHz);
+  // Streaming resamplers at speexdsp's VoIP quality: a constant delay of about a
+  // millisecond instead of holding back part of every 10 ms chunk.
+  constexpr int kVoipQuality = 3;
+  auto to_codec = Resampler::create(kEngineRateHz, codec_rate, kVoipQuality, false);
+  auto from_codec = Resampler::create(codec_rate, kEngineRateHz, kVoipQuality, false);
   if (!to_codec || !from_codec) {
     return fail("MediaPipeline", "resampler set-up failed");
   }
