@@ -132,6 +132,21 @@ TEST_F(PortAudioOnNullSink, RingerIsAnOutputOnlyStreamOnItsOwnDevice) {
   (*ringer)->stop();
 }
 
+TEST_F(PortAudioOnNullSink, DeviceListRefreshesOnDemandButNotUnderAnOpenStream) {
+  PortAudioConfig config;
+  config.output = kPulse;
+  auto device = std::move(PortAudioDevice::create(*library_, config).value());
+  ASSERT_TRUE(device->start());
+  const auto refused = library_->refresh();
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().detail.find("stream is open"), std::string::npos);
+  device->stop();
+  const auto refreshed = library_->refresh();
+  ASSERT_TRUE(refreshed) << refreshed.error().describe();
+  EXPECT_FALSE(*refreshed);  // nothing was plugged in meanwhile
+  EXPECT_TRUE(library_->resolve(kPulse, DeviceRole::output));
+}
+
 TEST_F(PortAudioOnNullSink, SinkVanishingMidCallIsReportedWithoutACrashOrAHang) {
   PortAudioConfig config;
   config.input = kPulse;
