@@ -121,6 +121,14 @@ void PrivatePulseServer::stop() {
   }
 }
 
+int PrivatePulseServer::unload_sink(const std::string& sink) const {
+  const std::string server = "PULSE_SERVER=unix:" + socket_ + " ";
+  const std::string command = server + "pactl unload-module $(" + server +
+                              "pactl list short modules | awk '/sink_name=" + sink +
+                              "[ ]/ || /sink_name=" + sink + "$/ {print $1}') >/dev/null 2>&1";
+  return std::system(command.c_str());
+}
+
 int PrivatePulseServer::pactl(const std::string& arguments) const {
   const std::string command =
       "PULSE_SERVER=unix:" + socket_ + " pactl " + arguments + " >/dev/null 2>&1";

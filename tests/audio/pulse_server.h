@@ -25,6 +25,8 @@ public:
 
   // Runs `pactl <arguments>` against this server; returns its exit status.
   int pactl(const std::string& arguments) const;
+  // Unloads the null sink named `sink` (as if that device were unplugged).
+  int unload_sink(const std::string& sink) const;
   const std::string& socket_path() const { return socket_; }
 
 private:
