@@ -69,8 +69,7 @@ public:
   const CodecSettings& codec() const { return config_.codec; }
 
 private:
-  explicit MediaPipeline(PipelineConfig config)
-      : config_(std::move(config)), tone_(kEngineRateHz) {}
+  explicit MediaPipeline(const PipelineConfig& config) : config_(config), tone_(kEngineRateHz) {}
 
   PipelineConfig config_;
   std::unique_ptr<AudioEncoder> encoder_;
