@@ -66,8 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{{"--account", "a@b", "--reject", "486", "--auto-answer"}, "exclude"},
                       BadLine{{"--account", "a@b", "--codecs", "opus,g729"}, "g729"},
                       BadLine{{"--account", "a@b", "--no-such-flag"}, "no-such-flag"}),
-    [](const ::testing::TestParamInfo<BadLine>& info) {
-      return "Case" + std::to_string(info.index);
+    [](const ::testing::TestParamInfo<BadLine>& param) {
+      return "Case" + std::to_string(param.index);
     });
 
 TEST(CliOptions, HelpDocumentsEveryEventAndExitCode) {
