@@ -71,7 +71,8 @@ void PortPool::give_back(std::uint16_t port, TimePoint now) {
 }
 
 void PortPool::end_quarantines(TimePoint now) {
-  while (!quarantine_.empty() && quarantine_.front().until <= now) {
+  // Compares the durations: clang-tidy 14 misreads the defaulted TimePoint <=>.
+  while (!quarantine_.empty() && quarantine_.front().until.since_epoch <= now.since_epoch) {
     const std::uint16_t port = quarantine_.front().port;
     quarantine_.pop_front();
     state(port) = State::free;
