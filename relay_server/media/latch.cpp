@@ -115,7 +115,8 @@ bool advance_probation(LegLatch& self, const Endpoint& source, CandidateRank ran
 
 bool may_hand_over(const LegLatch& self, const Endpoint& source, const RtpFixedHeader& header,
                    const LatchPolicy& policy, TimePoint now) {
-  if (!policy.media_handover || source.ip != self.source.ip || header.ssrc != self.ssrc) {
+  const bool allowed = policy.media_handover || self.signalling.media_handover;
+  if (!allowed || source.ip != self.source.ip || header.ssrc != self.ssrc) {
     return false;
   }
   const auto ahead = static_cast<std::uint16_t>(header.sequence - self.last_sequence);

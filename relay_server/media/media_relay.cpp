@@ -2,6 +2,7 @@
 
 #include "protocol/core/random.h"
 #include "relay_server/media/forwarding_worker.h"
+#include "relay_server/media/ng_server.h"
 #include "relay_server/media/port_pool.h"
 #include "relay_server/media/session.h"
 
@@ -86,12 +87,28 @@ Result<void> MediaRelay::start() {
   housekeeping_ = std::make_unique<Housekeeping>();
   housekeeping_->thread = std::thread([this] { housekeeping_loop(); });
   started_ = true;
+  if (!config_.ng_listen.empty()) {
+    auto listen = parse_host_port(config_.ng_listen);
+    if (!listen) {
+      stop();
+      return fail("media relay ng_listen", "'" + config_.ng_listen + "' is not IP:port");
+    }
+    ng_ = std::make_unique<NgServer>(*this);
+    if (auto opened = ng_->start(*listen); !opened) {
+      stop();
+      return opened;
+    }
+  }
   return {};
 }
 
 void MediaRelay::stop() {
   if (!started_) {
     return;
+  }
+  if (ng_) {
+    ng_->stop();
+    ng_.reset();
   }
   {
     std::lock_guard lock(housekeeping_->mutex);
@@ -271,7 +288,7 @@ Result<RelayChannel> MediaRelay::signal(std::string_view call_id, std::string_vi
   leg.rtcp_mux = party.rtcp_mux;
   if (!is_answer && !session->answered) {
     // Until the other party answers, offer it what the offerer does (rtcp-mux or not).
-    other.rtcp_mux = party.rtcp_mux;
+    other.rtcp_mux = party.offer_peer_rtcp_mux.value_or(party.rtcp_mux);
   }
   for (Leg* l : {&leg, &other}) {
     if (!l->rtcp_mux) {
@@ -292,6 +309,7 @@ Result<RelayChannel> MediaRelay::signal(std::string_view call_id, std::string_vi
   signalling.signalling_source = party.signalling_source;
   signalling.rtcp_mux = party.rtcp_mux;
   signalling.published = session->answered;
+  signalling.media_handover = party.media_handover;
   const TimePoint now = monotonic_now();
   ForwardingWorker& worker = *workers_[session->worker];
   worker.run([&] {
@@ -388,6 +406,10 @@ std::vector<std::string> MediaRelay::list_call_ids() const {
     ids.push_back(it->first);
   }
   return ids;
+}
+
+std::uint16_t MediaRelay::ng_port() const {
+  return ng_ ? ng_->port() : 0;
 }
 
 std::size_t MediaRelay::session_count() const {

@@ -47,6 +47,9 @@ struct MediaParty {
   IpAddress signalling_source;             // where the SIP request or response came from
   bool rtcp_mux = true;                    // the SDP offers/accepts a=rtcp-mux (RFC 5761)
   bool held = false;                       // sendonly/inactive: the held timeout applies
+  bool media_handover = false;             // allow handover on this leg (ng flag media-handover)
+  // At an offer: whether to offer rtcp-mux to the other party; unset = as the offerer does.
+  std::optional<bool> offer_peer_rtcp_mux;
 };
 
 // The address to write into the SDP sent to a party: it sends to and receives from here.
@@ -78,6 +81,7 @@ struct SessionSummary {
 };
 
 class ForwardingWorker;
+class NgServer;
 class PortPool;
 struct Session;
 struct Leg;
@@ -117,6 +121,10 @@ public:
   void write_metrics(std::string& out) const;  // Prometheus text format
 
   [[nodiscard]] std::size_t session_count() const;
+  // The address written into SDP (advertised_address, or bind_address).
+  [[nodiscard]] const std::string& advertised_address() const { return advertised_; }
+  // The ng control's UDP port once started (useful with ng_listen "127.0.0.1:0"); 0 if off.
+  [[nodiscard]] std::uint16_t ng_port() const;
   [[nodiscard]] const MediaRelayConfig& config() const { return config_; }
 
 private:
@@ -149,6 +157,7 @@ private:
 
   struct Housekeeping;
   std::unique_ptr<Housekeeping> housekeeping_;
+  std::unique_ptr<NgServer> ng_;
   bool started_ = false;
 };
 
