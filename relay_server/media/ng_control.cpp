@@ -178,7 +178,7 @@ std::string NgControl::handle(std::string_view datagram, TimePoint now) {
   }
   const std::string cookie(frame->cookie);
   if (auto cached = replies_.find(cookie);
-      cached != replies_.end() && cached->second.expires > now) {
+      cached != replies_.end() && cached->second.expires.since_epoch > now.since_epoch) {
     ++replayed_;
     return cached->second.reply;
   }
