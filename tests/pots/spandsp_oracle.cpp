@@ -1,5 +1,6 @@
 #include "spandsp_oracle.h"
 
+#include <algorithm>
 #include <memory>
 
 extern "C" {
@@ -53,6 +54,59 @@ std::string spandsp_detect_dtmf(const std::vector<std::int16_t>& samples) {
   const auto count = dtmf_rx_get(rx.get(), got, 63);
   keys.append(got, count);
   return keys;
+}
+
+namespace {
+struct AdsiTxDeleter {
+  void operator()(adsi_tx_state_t* s) const { adsi_tx_free(s); }
+};
+struct AdsiRxDeleter {
+  void operator()(adsi_rx_state_t* s) const { adsi_rx_free(s); }
+};
+int spandsp_standard(AdsiStandard standard) {
+  return standard == AdsiStandard::kClass ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+}
+void collect_message(void* user, const uint8_t* msg, int len) {
+  auto* messages = static_cast<std::vector<std::vector<std::uint8_t>>*>(user);
+  if (len > 0) {
+    messages->emplace_back(msg, msg + len);
+  }
+}
+}  // namespace
+
+std::vector<std::int16_t> spandsp_adsi_burst(AdsiStandard standard,
+                                             const std::vector<std::uint8_t>& message,
+                                             int seizure_bits, int mark_bits) {
+  std::unique_ptr<adsi_tx_state_t, AdsiTxDeleter> tx(
+      adsi_tx_init(nullptr, spandsp_standard(standard)));
+  adsi_tx_set_preamble(tx.get(), seizure_bits, mark_bits, -1, -1);
+  adsi_tx_put_message(tx.get(), message.data(), static_cast<int>(message.size()));
+  std::vector<std::int16_t> out;
+  std::int16_t block[160];
+  // adsi_tx keeps emitting (marks) after the message; stop once it has gone quiet or after
+  // a bound well past any caller-ID burst.
+  for (int i = 0; i < 200; ++i) {
+    const int n = adsi_tx(tx.get(), block, 160);
+    if (n <= 0) {
+      break;
+    }
+    out.insert(out.end(), block, block + n);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::uint8_t>> spandsp_adsi_receive(
+    AdsiStandard standard, const std::vector<std::int16_t>& samples) {
+  std::vector<std::vector<std::uint8_t>> messages;
+  std::unique_ptr<adsi_rx_state_t, AdsiRxDeleter> rx(
+      adsi_rx_init(nullptr, spandsp_standard(standard), collect_message, &messages));
+  std::vector<std::int16_t> padded = samples;
+  padded.resize(samples.size() + 1600, 0);
+  for (std::size_t at = 0; at < padded.size(); at += 160) {
+    adsi_rx(rx.get(), padded.data() + at,
+            static_cast<int>(std::min<std::size_t>(160, padded.size() - at)));
+  }
+  return messages;
 }
 
 }  // namespace tipring::pots::test
