@@ -278,9 +278,13 @@ Result<Dict> NgControl::offer_or_answer(const Dict& request, bool is_answer) {
   rewrite.rtcp_port = channel->rtcp_mux ? channel->rtp_port : channel->rtcp_port;
   rewrite.rtcp_mux = channel->rtcp_mux;
   rewrite.replace_origin = options->replace_origin;
+  auto rewritten = rewrite_sdp(*sdp, rewrite);
+  if (!rewritten) {
+    return tl::unexpected(rewritten.error());
+  }
   Dict reply;
   reply.set("result", "ok");
-  reply.set("sdp", rewrite_sdp(*sdp, rewrite));
+  reply.set("sdp", std::move(*rewritten));
   return reply;
 }
 

@@ -1,7 +1,6 @@
-// The little SDP the ng control needs (RFC 8866 lines, RFC 3605 a=rtcp, RFC 5761
-// a=rtcp-mux, RFC 8839 ICE attributes): read the audio stream's address, port, RTCP and
-// direction, and rewrite the body so the party sends its media to the relay. A line-based
-// stop-gap until protocol/sdp lands on main; only ng_control calls it.
+// What the ng control reads from and does to SDP, on top of protocol/sdp (RFC 8866 parse and
+// serialize, RFC 3605 a=rtcp, RFC 5761 a=rtcp-mux, RFC 8839 ICE removal): the audio stream's
+// address, RTCP and direction, and the body rewritten so the party sends media to the relay.
 #pragma once
 
 #include "protocol/core/error.h"
@@ -17,11 +16,11 @@ struct SdpAudio {
   Endpoint address;             // c= (media level, else session level) and m=audio port
   std::uint16_t rtcp_port = 0;  // a=rtcp, 0 when absent
   bool rtcp_mux = false;        // a=rtcp-mux
-  bool held = false;            // a=sendonly / a=inactive, or c= 0.0.0.0
+  bool held = false;            // sendonly / inactive, or c= 0.0.0.0
   std::string transport;        // RTP/AVP, RTP/SAVP, ...
 };
 
-// The first m=audio stream; an error names what is missing.
+// The first active audio stream; an error names the rule that failed.
 Result<SdpAudio> read_sdp_audio(std::string_view sdp);
 
 struct SdpRewrite {
@@ -33,8 +32,8 @@ struct SdpRewrite {
 };
 
 // The body with c= and the audio m= port pointing at the relay, a=rtcp and a=rtcp-mux
-// rewritten, ICE attributes removed (their candidates would bypass the relay), and any
+// rewritten, ICE attributes removed (their candidates would bypass the relay), and every
 // other m= stream refused with port 0 (one audio stream is relayed).
-std::string rewrite_sdp(std::string_view sdp, const SdpRewrite& rewrite);
+Result<std::string> rewrite_sdp(std::string_view sdp, const SdpRewrite& rewrite);
 
 }  // namespace tipring::relay

@@ -42,6 +42,7 @@ const std::string kAliceRewritten =
     "c=IN IP4 127.0.0.1\r\n"
     "t=0 0\r\n"
     "m=audio PPPPP RTP/AVP 0 101\r\n"
+    "c=IN IP4 127.0.0.1\r\n"  // protocol/sdp scopes the relay address to the audio stream
     "a=rtpmap:0 PCMU/8000\r\n"
     "a=rtpmap:101 telephone-event/8000\r\n"
     "a=sendrecv\r\n"
