@@ -2,6 +2,7 @@
 
 #include "relay_server/app/command_line.h"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,11 @@ struct BadConfig {
   const char* key;
   const char* reason;
 };
+
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const BadConfig& value, std::ostream* out) {
+  *out << value.name;
+}
 
 class ConfigLoaderRejects : public ::testing::TestWithParam<BadConfig> {};
 
