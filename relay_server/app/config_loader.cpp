@@ -10,7 +10,7 @@
 namespace tipring::relay {
 namespace {
 
-constexpr std::string_view kRule = "tipring-relay configuration";
+constexpr std::string_view kRule = "configuration";
 
 std::string where(std::string_view source_name, const toml::source_region& region) {
   return std::string(source_name) + ":" + std::to_string(region.begin.line) + ":" +
