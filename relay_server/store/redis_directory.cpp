@@ -7,8 +7,6 @@
 namespace tipring::relay {
 namespace {
 
-constexpr std::string_view kRule = "redis directory";
-
 std::int64_t to_integer(const std::string& text) {
   std::int64_t value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
