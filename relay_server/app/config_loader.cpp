@@ -117,6 +117,19 @@ std::string expected_type(const SettingSpec& spec) {
   }
 }
 
+// "<at>: <first>: <rest...>" (or "<at>: <first>" alone), built in one string.
+template <class... Parts>
+tl::unexpected<Error> located_error(const std::string& at, std::string_view first,
+                                    const Parts&... rest) {
+  std::string message = at;
+  message.append(": ").append(first);
+  if constexpr (sizeof...(rest) > 0) {
+    message.append(": ");
+    (message.append(rest), ...);
+  }
+  return fail(kRule, std::move(message));
+}
+
 class ConfigBuilder {
 public:
   ConfigBuilder() {
@@ -154,16 +167,16 @@ public:
         const auto* spec = find_setting_by_key(full_key);
         const std::string at = where(source_name, key.source());
         if (spec == nullptr) {
-          return fail(kRule, at + ": unknown key '" + full_key + "'");
+          return located_error(at, "unknown key '" + full_key + "'");
         }
         auto text_value = node_as_text(*spec, node);
         if (!text_value) {
-          return fail(kRule, at + ": " + full_key + ": expected " + expected_type(*spec) +
-                                 ", found " + std::string(toml_type_name(node)));
+          return located_error(at, full_key, "expected ", expected_type(*spec), ", found ",
+                               toml_type_name(node));
         }
         auto value = parse_setting_text(*spec, *text_value);
         if (!value) {
-          return fail(kRule, at + ": " + full_key + ": " + value.error().detail);
+          return located_error(at, full_key, value.error().detail);
         }
         set(*spec, *value, at);
       }
