@@ -65,7 +65,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{{"--account", "a@b", "--reject", "404"}, "486 or 603"},
                       BadLine{{"--account", "a@b", "--reject", "486", "--auto-answer"}, "exclude"},
                       BadLine{{"--account", "a@b", "--codecs", "opus,g729"}, "g729"},
-                      BadLine{{"--account", "a@b", "--no-such-flag"}, "no-such-flag"}));
+                      BadLine{{"--account", "a@b", "--no-such-flag"}, "no-such-flag"}),
+    [](const ::testing::TestParamInfo<BadLine>& param) {
+      return "Case" + std::to_string(param.index);
+    });
 
 TEST(CliOptions, HelpDocumentsEveryEventAndExitCode) {
   auto r = parse({"--help"});
