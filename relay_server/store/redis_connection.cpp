@@ -1,5 +1,7 @@
 #include "relay_server/store/redis_connection.h"
 
+#include <optional>
+
 #include <hiredis/hiredis.h>
 #include <sys/time.h>
 
@@ -102,12 +104,55 @@ Result<RedisReply> RedisConnection::command(const std::vector<std::string>& argu
   return send(data, sizes);
 }
 
+Result<void> RedisConnection::ensure_connected() {
+  if (!context_ || context_->err != 0) {
+    return reconnect();
+  }
+  return {};
+}
+
+Result<std::vector<RedisReply>> RedisConnection::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (auto r = ensure_connected(); !r) {
+    return tl::unexpected(r.error());
+  }
+  const std::string where = host_ + ":" + std::to_string(port_);
+  for (const auto& command : commands) {
+    std::vector<const char*> data;
+    std::vector<std::size_t> sizes;
+    for (const auto& argument : command) {
+      data.push_back(argument.data());
+      sizes.push_back(argument.size());
+    }
+    if (redisAppendCommandArgv(context_.get(), static_cast<int>(data.size()), data.data(),
+                               sizes.data()) != REDIS_OK) {
+      return fail(kRule, where + ": " + context_->errstr);
+    }
+  }
+  std::vector<RedisReply> replies;
+  std::optional<Error> first_error;
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
+      return fail(kRule, where + ": " + context_->errstr);
+    }
+    RedisReply reply(static_cast<redisReply*>(raw));
+    const auto* r = static_cast<const redisReply*>(raw);
+    if (r->type == REDIS_REPLY_ERROR && !first_error) {
+      first_error = Error{kRule, std::string(r->str, r->len)};
+    }
+    replies.push_back(std::move(reply));  // read every reply, so the stream stays in step
+  }
+  if (first_error) {
+    return tl::unexpected(*first_error);
+  }
+  return replies;
+}
+
 Result<RedisReply> RedisConnection::send(std::span<const char* const> data,
                                          std::span<const std::size_t> sizes) {
-  if (!context_ || context_->err != 0) {
-    if (auto r = reconnect(); !r) {
-      return tl::unexpected(r.error());
-    }
+  if (auto r = ensure_connected(); !r) {
+    return tl::unexpected(r.error());
   }
   auto* raw = static_cast<redisReply*>(
       redisCommandArgv(context_.get(), static_cast<int>(data.size()),

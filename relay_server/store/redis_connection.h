@@ -44,6 +44,9 @@ public:
   // An error reply ("-ERR ...") is returned as an Error, like a broken connection.
   Result<RedisReply> command(std::initializer_list<std::string_view> arguments);
   Result<RedisReply> command(const std::vector<std::string>& arguments);
+  // Sends all commands in one write and reads their replies in order: one round trip for
+  // a MULTI ... EXEC block. The first error reply (or a broken connection) is the result.
+  Result<std::vector<RedisReply>> pipeline(const std::vector<std::vector<std::string>>& commands);
 
 private:
   struct Freer {
@@ -52,6 +55,7 @@ private:
   RedisConnection(std::string host, std::uint16_t port, Duration timeout)
       : host_(std::move(host)), port_(port), timeout_(timeout) {}
   Result<void> reconnect();
+  Result<void> ensure_connected();
   Result<RedisReply> send(std::span<const char* const> data, std::span<const std::size_t> sizes);
 
   std::unique_ptr<redisContext, Freer> context_;

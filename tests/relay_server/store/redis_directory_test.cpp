@@ -112,6 +112,24 @@ TEST(RedisDirectory, BindingWhoseTtlRanOutIsGoneAndItsIndexEntryCleaned) {
   EXPECT_EQ(members->integer(), 0);
 }
 
+TEST(RedisConnection, PipelineErrorIsReportedAndTheReplyStreamStaysInStep) {
+  RedisBackend backend;
+  if (!backend.ready()) {
+    return;
+  }
+  auto redis =
+      RedisConnection::connect("127.0.0.1", backend.server->port(), std::chrono::seconds(1));
+  ASSERT_TRUE(redis);
+  const std::string key = backend.prefix + "k";
+  auto replies = redis->pipeline({{"SET", key, "v"}, {"INCR", key}, {"APPEND", key, "w"}});
+  ASSERT_FALSE(replies);
+  EXPECT_NE(replies.error().detail.find("not an integer"), std::string::npos)
+      << replies.error().describe();
+  auto value = redis->command({"GET", key});
+  ASSERT_TRUE(value);
+  EXPECT_EQ(value->text(), "vw");  // all three ran, and this reply is GET's own
+}
+
 TEST(RedisDirectory, UnreachableServerIsAnErrorNamingTheAddress) {
   auto directory = RedisDirectory::open("127.0.0.1", 1, "t:");
   ASSERT_FALSE(directory);
