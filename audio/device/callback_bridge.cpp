@@ -29,7 +29,12 @@ CallbackBridge::CallbackBridge(std::size_t ring_samples, int input_channels, int
 
 void CallbackBridge::on_audio(const std::int16_t* input, std::int16_t* output, std::size_t frames) {
   const CallbackScope scope;
-  callbacks_.fetch_add(1, std::memory_order_relaxed);
+  if (input != nullptr) {
+    capture_calls_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (output != nullptr) {
+    playout_calls_.fetch_add(1, std::memory_order_relaxed);
+  }
   // Mono on the engine side: take the first channel in, copy to every channel out. Work
   // in stack chunks so nothing is allocated whatever the buffer size.
   std::array<std::int16_t, kChunk> mono{};

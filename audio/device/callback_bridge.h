@@ -20,13 +20,17 @@ public:
   // Ring capacities in device-rate mono samples.
   CallbackBridge(std::size_t ring_samples, int input_channels, int output_channels);
 
-  // Called by the audio callback. `input` may be null (output-only stream), `output` may
-  // be null (input-only stream); both interleaved with the channel counts given above.
+  // Called by the audio callback: one full-duplex stream passes both buffers, or a capture
+  // stream and a playout stream (on their own threads) each pass theirs. `input` may be null
+  // (output-only stream), `output` may be null (input-only stream); both interleaved with the
+  // channel counts given above.
   void on_audio(const std::int16_t* input, std::int16_t* output, std::size_t frames);
 
   SpscRing<std::int16_t>& capture() { return capture_; }
   SpscRing<std::int16_t>& playout() { return playout_; }
-  std::uint64_t callbacks() const { return callbacks_.load(std::memory_order_relaxed); }
+  std::uint64_t callbacks() const { return capture_callbacks() + playout_callbacks(); }
+  std::uint64_t capture_callbacks() const { return capture_calls_.load(std::memory_order_relaxed); }
+  std::uint64_t playout_callbacks() const { return playout_calls_.load(std::memory_order_relaxed); }
   std::uint64_t underrun_samples() const { return underruns_.load(std::memory_order_relaxed); }
   std::uint64_t overrun_samples() const { return overruns_.load(std::memory_order_relaxed); }
 
@@ -36,7 +40,8 @@ private:
   SpscRing<std::int16_t> playout_;
   int input_channels_;
   int output_channels_;
-  std::atomic<std::uint64_t> callbacks_{0};
+  std::atomic<std::uint64_t> capture_calls_{0};
+  std::atomic<std::uint64_t> playout_calls_{0};
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<std::uint64_t> overruns_{0};
 };

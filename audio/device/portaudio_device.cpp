@@ -10,11 +10,18 @@ namespace {
 
 constexpr std::string_view kRule = "PortAudio";
 
-int stream_callback(const void* input, void* output, unsigned long frames,
-                    const PaStreamCallbackTimeInfo* /*time*/, PaStreamCallbackFlags /*flags*/,
-                    void* user) {
-  static_cast<CallbackBridge*>(user)->on_audio(static_cast<const std::int16_t*>(input),
-                                               static_cast<std::int16_t*>(output), frames);
+int capture_callback(const void* input, void* /*output*/, unsigned long frames,
+                     const PaStreamCallbackTimeInfo* /*time*/, PaStreamCallbackFlags /*flags*/,
+                     void* user) {
+  static_cast<CallbackBridge*>(user)->on_audio(static_cast<const std::int16_t*>(input), nullptr,
+                                               frames);
+  return paContinue;
+}
+
+int playout_callback(const void* /*input*/, void* output, unsigned long frames,
+                     const PaStreamCallbackTimeInfo* /*time*/, PaStreamCallbackFlags /*flags*/,
+                     void* user) {
+  static_cast<CallbackBridge*>(user)->on_audio(nullptr, static_cast<std::int16_t*>(output), frames);
   return paContinue;
 }
 
@@ -73,25 +80,26 @@ tl::expected<void, Error> PortAudioDevice::open_stream(bool use_defaults) {
       return fail(kRule, "no output device '" + config_.output->describe() + "'");
     }
   }
-  const int in_channels = input_ ? 1 : 0;
   const int out_channels = output_ ? std::min(2, output_->max_output_channels) : 0;
   PaStreamParameters in_params{};
   PaStreamParameters out_params{};
   if (input_) {
-    in_params = parameters(*input_, in_channels, config_.suggested_latency_s);
+    in_params = parameters(*input_, 1, config_.suggested_latency_s);
   }
   if (output_) {
     out_params = parameters(*output_, out_channels, config_.suggested_latency_s);
   }
-  const PaStreamParameters* in_ptr = input_ ? &in_params : nullptr;
-  const PaStreamParameters* out_ptr = output_ ? &out_params : nullptr;
-
-  // 48 kHz avoids resampling; otherwise the device's own rate, then the common ones.
+  // 48 kHz avoids resampling; otherwise the device's own rate, then the common ones. Both
+  // directions use one rate so that one pair of resamplers serves the device.
   std::vector<double> rates = {48000.0};
   rates.push_back(input_ ? input_->default_rate_hz : output_->default_rate_hz);
   rates.insert(rates.end(), {44100.0, 16000.0, 8000.0});
   const auto supported = std::find_if(rates.begin(), rates.end(), [&](double rate) {
-    return Pa_IsFormatSupported(in_ptr, out_ptr, rate) == paFormatIsSupported;
+    const bool in_ok =
+        !input_ || Pa_IsFormatSupported(&in_params, nullptr, rate) == paFormatIsSupported;
+    const bool out_ok =
+        !output_ || Pa_IsFormatSupported(nullptr, &out_params, rate) == paFormatIsSupported;
+    return in_ok && out_ok;
   });
   if (supported == rates.end()) {
     return fail(kRule, "no supported sample rate (tried 48, default, 44.1, 16, 8 kHz)");
@@ -99,19 +107,9 @@ tl::expected<void, Error> PortAudioDevice::open_stream(bool use_defaults) {
   rate_hz_ = static_cast<int>(*supported);
 
   const auto ring = static_cast<std::size_t>(rate_hz_) * config_.ring_ms / 1000;
-  bridge_ = std::make_unique<CallbackBridge>(ring, in_channels, out_channels);
-  PaStream* stream = nullptr;
-  const PaError error = Pa_OpenStream(&stream, in_ptr, out_ptr, *supported,
-                                      static_cast<unsigned long>(rate_hz_ / 100), paClipOff,
-                                      &stream_callback, bridge_.get());
-  if (error != paNoError) {
-    return fail(kRule, std::string("Pa_OpenStream: ") + Pa_GetErrorText(error));
-  }
-  stream_.reset(stream);
-  library_.stream_opened();
-
-  auto to_engine = Resampler::create(rate_hz_, kEngineRateHz);
-  auto to_device = Resampler::create(kEngineRateHz, rate_hz_);
+  bridge_ = std::make_unique<CallbackBridge>(ring, 1, out_channels);
+  auto to_engine = Resampler::create(rate_hz_, kEngineRateHz, 5, false);
+  auto to_device = Resampler::create(kEngineRateHz, rate_hz_, 5, false);
   if (!to_engine || !to_device) {
     return fail(kRule, "resampler set-up failed");
   }
@@ -121,21 +119,54 @@ tl::expected<void, Error> PortAudioDevice::open_stream(bool use_defaults) {
   capture_pending_.reserve(ring);
   scratch_.resize(ring);
 
-  const PaError started = Pa_StartStream(stream);
-  if (started != paNoError) {
-    close_stream();
-    return fail(kRule, std::string("Pa_StartStream: ") + Pa_GetErrorText(started));
+  if (input_) {
+    if (auto opened = open_one(*input_, true, capture_stream_); !opened) {
+      return opened;
+    }
   }
-  last_callbacks_ = 0;
-  last_progress_ = now();
+  if (output_) {
+    if (auto opened = open_one(*output_, false, playout_stream_); !opened) {
+      return opened;
+    }
+  }
+  const TimePoint t = now();
+  last_capture_calls_ = 0;
+  last_playout_calls_ = 0;
+  last_capture_progress_ = t;
+  last_playout_progress_ = t;
+  opened_at_ = t;
+  return {};
+}
+
+tl::expected<void, Error> PortAudioDevice::open_one(
+    const DeviceDescription& device, bool capture,
+    std::unique_ptr<void, PortAudioStreamDeleter>& stream) {
+  const int channels = capture ? 1 : std::min(2, device.max_output_channels);
+  const PaStreamParameters params = parameters(device, channels, config_.suggested_latency_s);
+  PaStream* opened = nullptr;
+  const PaError error =
+      Pa_OpenStream(&opened, capture ? &params : nullptr, capture ? nullptr : &params, rate_hz_,
+                    static_cast<unsigned long>(rate_hz_ / 100), paClipOff,
+                    capture ? &capture_callback : &playout_callback, bridge_.get());
+  if (error != paNoError) {
+    return fail(kRule, device.name.describe() + ": Pa_OpenStream: " + Pa_GetErrorText(error));
+  }
+  stream.reset(opened);
+  library_.stream_opened();
+  const PaError started = Pa_StartStream(opened);
+  if (started != paNoError) {
+    return fail(kRule, device.name.describe() + ": Pa_StartStream: " + Pa_GetErrorText(started));
+  }
   return {};
 }
 
 void PortAudioDevice::close_stream() {
-  if (stream_) {
-    Pa_AbortStream(static_cast<PaStream*>(stream_.get()));
-    stream_.reset();
-    library_.stream_closed();
+  for (auto* stream : {&capture_stream_, &playout_stream_}) {
+    if (*stream) {
+      Pa_AbortStream(static_cast<PaStream*>(stream->get()));
+      stream->reset();
+      library_.stream_closed();
+    }
   }
 }
 
@@ -165,7 +196,7 @@ void PortAudioDevice::stop() {
 }
 
 std::size_t PortAudioDevice::read_capture(std::span<std::int16_t> out) {
-  if (!stream_ || !input_) {
+  if (!capture_stream_) {
     return 0;
   }
   // Pull what the callback delivered, then resample as much as fits in `out`.
@@ -181,7 +212,7 @@ std::size_t PortAudioDevice::read_capture(std::span<std::int16_t> out) {
 }
 
 std::size_t PortAudioDevice::write_playout(std::span<const std::int16_t> in) {
-  if (!stream_ || !output_) {
+  if (!playout_stream_) {
     return 0;
   }
   std::size_t accepted = 0;
@@ -203,29 +234,46 @@ std::size_t PortAudioDevice::playout_queued() const {
   return bridge_->playout().size() * kEngineRateHz / static_cast<std::size_t>(rate_hz_);
 }
 
+bool PortAudioDevice::stalled(TimePoint t) {
+  // A stream is alive while its callback keeps coming; one that stops (unplugged device,
+  // sound server gone) is stalled after stall_timeout.
+  auto check = [&](const std::unique_ptr<void, PortAudioStreamDeleter>& stream, std::uint64_t calls,
+                   std::uint64_t& last_calls, TimePoint& last_progress) {
+    if (!stream) {
+      return false;
+    }
+    if (calls != last_calls) {
+      last_calls = calls;
+      last_progress = t;
+      return false;
+    }
+    const bool active = Pa_IsStreamActive(static_cast<PaStream*>(stream.get())) == 1;
+    // Sound servers may fill a large buffer and then pause before streaming steadily.
+    const bool starting = t - opened_at_ < config_.start_timeout;
+    const Duration allowed = starting ? config_.start_timeout : config_.stall_timeout;
+    return !active || t - last_progress > allowed;
+  };
+  const bool capture_stalled = check(capture_stream_, bridge_->capture_callbacks(),
+                                     last_capture_calls_, last_capture_progress_);
+  const bool playout_stalled = check(playout_stream_, bridge_->playout_callbacks(),
+                                     last_playout_calls_, last_playout_progress_);
+  return capture_stalled || playout_stalled;
+}
+
 std::optional<DeviceEvent> PortAudioDevice::poll_event() {
-  if (running_ && stream_) {
-    const TimePoint t = now();
-    const std::uint64_t callbacks = bridge_->callbacks();
-    const bool active = Pa_IsStreamActive(static_cast<PaStream*>(stream_.get())) == 1;
-    if (callbacks != last_callbacks_) {
-      last_callbacks_ = callbacks;
-      last_progress_ = t;
-    } else if (!active || t - last_progress_ > config_.stall_timeout) {
-      // The device stopped delivering (unplugged, or its server went away): reopen on
-      // the system default instead of going silent or hanging the call.
-      const std::string lost = (output_ ? output_->name : input_->name).describe();
+  if (running_ && streams_open() && stalled(now())) {
+    // The device stopped delivering: reopen on the system default instead of going
+    // silent or hanging the call, and tell the user which device was lost.
+    const std::string lost = (output_ ? output_->name : input_->name).describe();
+    const DeviceRole role = config_.output ? config_.output_role : DeviceRole::input;
+    close_stream();
+    auto reopened = open_stream(true);
+    if (reopened) {
+      events_.push_back({DeviceEvent::Kind::fell_back_to_default, role, lost});
+    } else {
       close_stream();
-      auto reopened = open_stream(true);
-      if (reopened) {
-        events_.push_back({DeviceEvent::Kind::fell_back_to_default,
-                           output_ ? config_.output_role : DeviceRole::input, lost});
-      } else {
-        close_stream();
-        events_.push_back({DeviceEvent::Kind::stream_failed,
-                           config_.output ? config_.output_role : DeviceRole::input,
-                           lost + ": " + reopened.error().detail});
-      }
+      events_.push_back(
+          {DeviceEvent::Kind::stream_failed, role, lost + ": " + reopened.error().detail});
     }
   }
   if (events_.empty()) {
@@ -235,5 +283,4 @@ std::optional<DeviceEvent> PortAudioDevice::poll_event() {
   events_.erase(events_.begin());
   return event;
 }
-
 }  // namespace tipring::audio

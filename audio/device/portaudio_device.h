@@ -1,5 +1,7 @@
-// PortAudioDevice: a sound card stream (full duplex, capture only, or playout only — the
-// ringer is an output-only device of its own) opened by stable device name. The callback
+// PortAudioDevice: a sound card (capture and playout together, or playout only — the
+// ringer is an output-only device of its own) opened by stable device name. Capture and
+// playout run as two PortAudio streams, so microphone and speaker may be different
+// devices and ALSA plugins that cannot link a duplex pair (pulse) still work. The callback
 // only moves samples through CallbackBridge; resampling to and from the engine's 48 kHz
 // happens here on the media thread. A device that stops delivering (unplugged) is closed
 // and the stream reopened on the system default, reported through poll_event().
@@ -22,11 +24,14 @@ struct PortAudioConfig {
   std::optional<DeviceName> input;   // nullopt: no capture (e.g. the ringer)
   std::optional<DeviceName> output;  // nullopt: no playout
   DeviceRole output_role = DeviceRole::output;
+  // Low: ALSA's pulse plugin pre-fills its whole buffer before the first callback, so a
+  // large value delays the start by seconds. PortAudio raises it to what the device needs.
   double suggested_latency_s = 0.02;
-  std::size_t ring_ms = 200;         // capacity of each ring
-  Duration stall_timeout{500'000};   // no callback for this long: the device is gone
-  bool loudspeaker = true;           // echo cancellation default for this output
-  std::function<TimePoint()> clock;  // defaults to the steady clock
+  std::size_t ring_ms = 200;          // capacity of each ring
+  Duration stall_timeout{500'000};    // no callback for this long: the device is gone
+  Duration start_timeout{3'000'000};  // longest pause allowed in the first seconds after opening
+  bool loudspeaker = true;            // echo cancellation default for this output
+  std::function<TimePoint()> clock;   // defaults to the steady clock
 };
 
 struct PortAudioStreamDeleter {
@@ -55,7 +60,11 @@ public:
 private:
   PortAudioDevice(PortAudioLibrary& library, PortAudioConfig config);
   tl::expected<void, Error> open_stream(bool use_defaults);
+  tl::expected<void, Error> open_one(const DeviceDescription& device, bool capture,
+                                     std::unique_ptr<void, PortAudioStreamDeleter>& stream);
   void close_stream();
+  bool streams_open() const { return capture_stream_ || playout_stream_; }
+  bool stalled(TimePoint now);
   TimePoint now() const;
 
   PortAudioLibrary& library_;
@@ -64,15 +73,19 @@ private:
   std::optional<DeviceDescription> output_;
   int rate_hz_ = kEngineRateHz;
   std::unique_ptr<CallbackBridge> bridge_;
-  std::unique_ptr<void, PortAudioStreamDeleter> stream_;
+  std::unique_ptr<void, PortAudioStreamDeleter> capture_stream_;
+  std::unique_ptr<void, PortAudioStreamDeleter> playout_stream_;
   std::optional<Resampler> capture_resampler_;
   std::optional<Resampler> playout_resampler_;
   std::vector<std::int16_t> capture_pending_;  // device-rate samples not yet resampled
   std::vector<std::int16_t> scratch_;
   std::vector<DeviceEvent> events_;
   bool running_ = false;
-  std::uint64_t last_callbacks_ = 0;
-  TimePoint last_progress_;
+  std::uint64_t last_capture_calls_ = 0;
+  std::uint64_t last_playout_calls_ = 0;
+  TimePoint last_capture_progress_;
+  TimePoint last_playout_progress_;
+  TimePoint opened_at_;
 };
 
 }  // namespace tipring::audio

@@ -11,7 +11,8 @@ void SpeexResamplerDeleter::operator()(SpeexResamplerState_* state) const {
   speex_resampler_destroy(state);
 }
 
-Result<Resampler> Resampler::create(int input_rate_hz, int output_rate_hz, int quality) {
+Result<Resampler> Resampler::create(int input_rate_hz, int output_rate_hz, int quality,
+                                    bool aligned) {
   if (input_rate_hz <= 0 || output_rate_hz <= 0) {
     return fail("resampler", "rates must be positive");
   }
@@ -26,7 +27,9 @@ Result<Resampler> Resampler::create(int input_rate_hz, int output_rate_hz, int q
     return fail("resampler",
                 std::string("speex_resampler_init: ") + speex_resampler_strerror(error));
   }
-  speex_resampler_skip_zeros(state.get());
+  if (aligned) {
+    speex_resampler_skip_zeros(state.get());
+  }
   return Resampler(std::move(state), input_rate_hz, output_rate_hz);
 }
 

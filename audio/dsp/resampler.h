@@ -20,8 +20,12 @@ struct SpeexResamplerDeleter {
 
 class Resampler {
 public:
-  // quality 0..10 (speexdsp); 5 is its VoIP default.
-  static Result<Resampler> create(int input_rate_hz, int output_rate_hz, int quality = 5);
+  // quality 0..10 (speexdsp). `aligned`: drop the filter's leading zeros so output lines
+  // up with input (for whole files); a streaming path keeps them instead, so every 10 ms
+  // in gives exactly 10 ms out and the filter delay is a constant few samples rather than
+  // a frame held back waiting for the filter's look-ahead.
+  static Result<Resampler> create(int input_rate_hz, int output_rate_hz, int quality = 5,
+                                  bool aligned = true);
 
   struct Processed {
     std::size_t consumed = 0;

@@ -29,7 +29,7 @@ StretchOperation next_stretch(const StretchState& state) {
   }
   // Hysteresis around the target: wide enough that a packet's sawtooth never triggers
   // an edit, narrow enough that ±100 ppm drift is trimmed long before anyone hears it.
-  const double high = state.target_delay_ms + std::max(15.0, state.target_delay_ms * 0.25);
+  const double high = state.target_delay_ms + std::max(15.0, state.target_delay_ms * 0.15);
   const double low = state.target_delay_ms - std::max(8.0, state.target_delay_ms * 0.15);
   if (state.filtered_level_ms > high) {
     return StretchOperation::accelerate;

@@ -52,8 +52,10 @@ void DelayManager::on_packet(std::int64_t rtp_timestamp, std::size_t packet_samp
   next_ = (next_ + 1) % kWindow;
   count_ = std::min(count_ + 1, kWindow);
 
+  // Half a packet on top of the quantile: the level is measured with the packet being
+  // played still counted, so a full packet would be paid twice.
   const double packet_ms = static_cast<double>(packet_samples) / rate_per_ms;
-  const double wanted = std::clamp(window_quantile_above_minimum() + packet_ms,
+  const double wanted = std::clamp(window_quantile_above_minimum() + packet_ms / 2.0,
                                    config_.min_target_ms, config_.max_target_ms);
   if (wanted >= target_ms_) {
     target_ms_ = wanted;  // fast up: late packets cost audible concealment

@@ -1,7 +1,7 @@
 // DelayManager: chooses the jitter buffer's target delay from observed arrival times (the
 // "delay manager" of NetEq's shape). Each packet's relative delay is its arrival time
 // minus its RTP time, measured against the fastest packet of a sliding window (so sender
-// clock drift washes out); the target is the 95th percentile of that plus one packet,
+// clock drift washes out); the target is the 95th percentile of that plus half a packet,
 // raised at once when jitter grows and lowered slowly when it shrinks. Also keeps the
 // RFC 3550 §6.4.1 interarrival jitter estimate.
 #pragma once

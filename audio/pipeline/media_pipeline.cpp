@@ -30,8 +30,11 @@ Result<std::unique_ptr<MediaPipeline>> MediaPipeline::create(PipelineConfig conf
   if (!voice) {
     return tl::unexpected(voice.error());
   }
-  auto to_codec = Resampler::create(kEngineRateHz, codec_rate);
-  auto from_codec = Resampler::create(codec_rate, kEngineRateHz);
+  // Streaming resamplers at speexdsp's VoIP quality: a constant delay of about a
+  // millisecond instead of holding back part of every 10 ms chunk.
+  constexpr int kVoipQuality = 3;
+  auto to_codec = Resampler::create(kEngineRateHz, codec_rate, kVoipQuality, false);
+  auto from_codec = Resampler::create(codec_rate, kEngineRateHz, kVoipQuality, false);
   if (!to_codec || !from_codec) {
     return fail("MediaPipeline", "resampler set-up failed");
   }
@@ -56,6 +59,7 @@ Result<std::unique_ptr<MediaPipeline>> MediaPipeline::create(PipelineConfig conf
 }
 
 void MediaPipeline::set_echo_cancellation(bool on) {
+  config_.echo_cancellation = on;
   voice_->set_echo_cancellation(on);
 }
 
@@ -114,6 +118,7 @@ void MediaPipeline::pull_playout_frame(std::span<std::int16_t> out48k, TimePoint
 
 void MediaPipeline::pump(AudioDevice& device, TimePoint now,
                          const std::function<void(const OutgoingFrame&)>& send) {
+  voice_->set_echo_cancellation(config_.echo_cancellation.value_or(device.output_is_loudspeaker()));
   // Both loops are bounded so that a device reporting nonsense cannot spin the thread.
   constexpr int kMaxFramesPerPump = 50;
   for (int i = 0; i < kMaxFramesPerPump; ++i) {

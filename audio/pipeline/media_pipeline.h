@@ -26,6 +26,9 @@ struct PipelineConfig {
   JitterBufferConfig jitter;          // clock_rate_hz is set from the codec
   VoiceProcessingConfig voice;        // rate_hz is the engine rate
   std::size_t playout_ahead_ms = 30;  // how far pump() keeps the device queue filled
+  // Per-device choice; unset: on for loudspeakers, off for headsets and files (pump()
+  // asks the device).
+  std::optional<bool> echo_cancellation;
 };
 
 // One encoded frame ready to send: payload bytes and the RTP timestamp (codec clock,
@@ -54,7 +57,9 @@ public:
 
   void set_reported_loss_percent(int percent) { encoder_->set_reported_loss_percent(percent); }
   void set_bitrate_bps(int bitrate_bps) { encoder_->set_bitrate_bps(bitrate_bps); }
+  // The user's per-device choice; overrides the loudspeaker default.
   void set_echo_cancellation(bool on);
+  bool echo_cancellation_active() const { return voice_->echo_cancellation(); }
   // Mixes a local tone (ringback, key feedback) into what the device plays.
   void play_tone(const ToneShape& shape) { tone_.start(shape); }
   void stop_tone() { tone_.stop(); }
@@ -64,8 +69,7 @@ public:
   const CodecSettings& codec() const { return config_.codec; }
 
 private:
-  explicit MediaPipeline(PipelineConfig config)
-      : config_(std::move(config)), tone_(kEngineRateHz) {}
+  explicit MediaPipeline(const PipelineConfig& config) : config_(config), tone_(kEngineRateHz) {}
 
   PipelineConfig config_;
   std::unique_ptr<AudioEncoder> encoder_;

@@ -12,6 +12,8 @@ using Duration = std::chrono::microseconds;
 struct TimePoint {
   Duration since_epoch{0};
 
+  // clang-tidy 14 reports a literal 0 inside the defaulted <=> (comparison category).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend constexpr auto operator<=>(TimePoint, TimePoint) = default;
   friend constexpr TimePoint operator+(TimePoint t, Duration d) { return {t.since_epoch + d}; }
   friend constexpr TimePoint operator-(TimePoint t, Duration d) { return {t.since_epoch - d}; }

@@ -82,7 +82,7 @@ DelayManager eight_khz() {
   return DelayManager(config);
 }
 
-TEST(DelayManager, TargetIsOnePacketWithoutJitter) {
+TEST(DelayManager, TargetIsTheMinimumWithoutJitter) {
   DelayManager delay = eight_khz();
   for (int i = 0; i < 200; ++i) {
     delay.on_packet(i * 160, 160, at_ms(50.0 + 20.0 * i));
@@ -97,18 +97,18 @@ TEST(DelayManager, RisesAtOnceWhenJitterAppearsAndFallsSlowly) {
   for (; i < 100; ++i) {
     delay.on_packet(i * 160, 160, at_ms(20.0 * i));
   }
-  // Every fifth packet 80 ms late: the 95th percentile is 80 ms.
+  // Every fifth packet 80 ms late: the 95th percentile is 80 ms, plus half a packet.
   for (; i < 200; ++i) {
     delay.on_packet(i * 160, 160, at_ms(20.0 * i + (i % 5 == 0 ? 80.0 : 0.0)));
   }
-  EXPECT_NEAR(delay.target_delay_ms(), 100.0, 1.0);
+  EXPECT_NEAR(delay.target_delay_ms(), 90.0, 1.0);
   // Calm again: five seconds later the window has forgotten, the target comes down
   // at no more than 5 ms per second.
   for (; i < 700; ++i) {
     delay.on_packet(i * 160, 160, at_ms(20.0 * i));
   }
   EXPECT_GT(delay.target_delay_ms(), 20.0 + 5.0);
-  EXPECT_LT(delay.target_delay_ms(), 100.0);
+  EXPECT_LT(delay.target_delay_ms(), 90.0);
 }
 
 TEST(DelayManager, EstimatesRfc3550JitterFromTransitDifferences) {
@@ -186,7 +186,7 @@ INSTANTIATE_TEST_SUITE_P(
                       StretchCase{60, 40, false, false, StretchOperation::none},
                       StretchCase{60, 40, true, true, StretchOperation::none},
                       StretchCase{260, 200, true, false, StretchOperation::accelerate},
-                      StretchCase{240, 200, true, false, StretchOperation::none}));
+                      StretchCase{225, 200, true, false, StretchOperation::none}));
 
 TEST(SampleFifo, AppendsConsumesAndGrowsAtTheFront) {
   SampleFifo fifo(16, 4);

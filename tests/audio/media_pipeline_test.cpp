@@ -167,6 +167,18 @@ TEST(MediaPipeline, PumpMovesAFileMicrophoneToPacketsAndKeepsPlayoutQueued) {
   std::filesystem::remove(path);
 }
 
+TEST(MediaPipeline, EchoCancellationFollowsTheDeviceUnlessTheUserChose) {
+  PipelineConfig config = config_for(CodecKind::pcmu);
+  auto pipeline = std::move(MediaPipeline::create(config).value());
+  NullDevice headset_like;  // not a loudspeaker
+  ASSERT_TRUE(headset_like.start());
+  pipeline->pump(headset_like, TimePoint{}, [](const OutgoingFrame&) {});
+  EXPECT_FALSE(pipeline->echo_cancellation_active());
+  pipeline->set_echo_cancellation(true);
+  pipeline->pump(headset_like, TimePoint{}, [](const OutgoingFrame&) {});
+  EXPECT_TRUE(pipeline->echo_cancellation_active());
+}
+
 TEST(MediaPipeline, NullDeviceKeepsACallRunningWithoutHardware) {
   NullDevice device;
   ASSERT_TRUE(device.start());

@@ -1,0 +1,344 @@
+// audio_bench: the audio engine's cost and latency, and our jitter buffer next to
+// speexdsp's on identical simulated network traces. Prints Markdown tables for
+// docs/performance.md. Usage: audio_bench [--quick]
+#include "audio/codec/audio_codec.h"
+#include "audio/jitter/jitter_buffer.h"
+#include "audio/pipeline/media_pipeline.h"
+#include "tests/audio/network_trace.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include <speex/speex_jitter.h>
+#include <time.h>
+
+namespace {
+
+using namespace tipring;
+using namespace tipring::audio;
+using tipring::audio::testing::make_trace;
+using tipring::audio::testing::Trace;
+using tipring::audio::testing::TraceConfig;
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+std::vector<std::int16_t> voiced(std::size_t samples, int rate) {
+  std::vector<std::int16_t> pcm(samples);
+  for (std::size_t i = 0; i < samples; ++i) {
+    const double t = static_cast<double>(i) / rate;
+    const double envelope = 0.6 + 0.4 * std::sin(2.0 * std::numbers::pi * 0.7 * t);
+    double v = 0.0;
+    for (int h = 1; h <= 4; ++h) {
+      v += std::sin(2.0 * std::numbers::pi * (140.0 + 20.0 * std::sin(t)) * h * t) / h;
+    }
+    pcm[i] = static_cast<std::int16_t>(5000.0 * envelope * v);
+  }
+  return pcm;
+}
+
+// --- 1. CPU per call: encode + decode + jitter buffer, one direction each way ---------
+void cpu_per_call(CodecKind kind, int complexity, double seconds) {
+  CodecSettings settings;
+  settings.kind = kind;
+  settings.complexity = complexity;
+  const int rate = clock_rate_hz(kind);
+  auto encoder = std::move(make_encoder(settings).value());
+  auto decoder = std::move(make_decoder(kind).value());
+  JitterBufferConfig config;
+  config.clock_rate_hz = rate;
+  tipring::audio::JitterBuffer buffer(*decoder, config);
+  const std::size_t frame = encoder->frame_samples();
+  const auto frames = static_cast<std::size_t>(seconds * 50);
+  const auto signal = voiced(frames * frame, rate);
+  std::vector<std::uint8_t> payload(1500);
+  std::vector<std::int16_t> out(buffer.pull_samples());
+
+  // Encoding first (timed on its own), then decoding through the jitter buffer.
+  std::vector<std::vector<std::uint8_t>> encoded(frames);
+  const double start = thread_cpu_seconds();
+  for (std::size_t f = 0; f < frames; ++f) {
+    const auto bytes = encoder->encode(std::span(signal).subspan(f * frame, frame), payload);
+    encoded[f].assign(payload.begin(), payload.begin() + static_cast<long>(*bytes));
+  }
+  const double encode_cpu = thread_cpu_seconds() - start;
+  for (std::size_t f = 0; f < frames; ++f) {
+    MediaPacket packet;
+    packet.sequence_number = static_cast<std::uint16_t>(f);
+    packet.rtp_timestamp = static_cast<std::uint32_t>(f * frame);
+    packet.ssrc = 1;
+    packet.payload = std::move(encoded[f]);
+    // 2 ms of jitter so the buffer does real work; arrival on the 10 ms grid.
+    packet.arrival = TimePoint{Duration{static_cast<std::int64_t>(f) * 20'000 + (f % 3) * 1'000}};
+    buffer.insert(std::move(packet));
+    for (int pull = 0; pull < 2; ++pull) {
+      buffer.pull(
+          out, TimePoint{Duration{static_cast<std::int64_t>(f) * 20'000 + pull * 10'000 + 5'000}});
+    }
+  }
+  const double cpu = thread_cpu_seconds() - start;
+  std::printf("| %s | %d | %.0f s | %.3f s (encode %.3f s) | %.2f %% |\n",
+              kind == CodecKind::opus ? "Opus 20 ms"
+                                      : (kind == CodecKind::pcmu ? "PCMU 20 ms" : "PCMA 20 ms"),
+              complexity, seconds, cpu, encode_cpu, 100.0 * cpu / seconds);
+}
+
+// --- 2. Latency through the pipeline ---------------------------------------------------
+// Capture -> packet: a click captured at sample s is in a packet emitted at time T; the
+// latency is T - s/48000 (the sample's real-world capture time), worst over phases.
+void capture_latency(CodecKind kind) {
+  double worst_ms = 0.0;
+  double best_ms = 1e9;
+  for (int phase = 0; phase < 20; ++phase) {
+    PipelineConfig config;
+    config.codec.kind = kind;
+    config.voice.echo_cancellation = false;
+    config.voice.noise_suppression = false;
+    auto pipeline = std::move(MediaPipeline::create(config).value());
+    auto reference = std::move(make_decoder(kind).value());
+    const std::size_t click_at =
+        48000 / 2 + static_cast<std::size_t>(phase) * 48;  // 0.5 s + phase ms
+    std::vector<std::int16_t> chunk(kEngineFrame10ms);
+    std::vector<std::int16_t> decoded(5760);
+    const int rate = clock_rate_hz(kind);
+    std::int64_t decoded_total = 0;
+    double found_ms = -1.0;
+    for (int tick = 0; tick < 150 && found_ms < 0; ++tick) {
+      const std::size_t first = static_cast<std::size_t>(tick) * kEngineFrame10ms;
+      for (std::size_t i = 0; i < chunk.size(); ++i) {
+        chunk[i] = (first + i >= click_at && first + i < click_at + 24) ? 20000 : 0;
+      }
+      // Chunk `tick` is complete (and handed over) at the end of its 10 ms.
+      const double handed_over_ms = (tick + 1) * 10.0;
+      if (auto frame = pipeline->on_capture_frame(chunk)) {
+        const auto n = reference->decode(frame->payload, decoded).value();
+        for (std::size_t i = 0; i < n; ++i) {
+          if (std::abs(decoded[i]) > 5000) {
+            found_ms = handed_over_ms;
+            break;
+          }
+        }
+        decoded_total += static_cast<std::int64_t>(n);
+      }
+    }
+    (void)rate;
+    const double latency = found_ms - static_cast<double>(click_at) / 48.0;
+    worst_ms = std::max(worst_ms, latency);
+    best_ms = std::min(best_ms, latency);
+  }
+  std::printf("| capture -> packet, %s 20 ms | %.1f ms | %.1f ms | <= 25 ms (one frame + 5 ms) |\n",
+              kind == CodecKind::opus ? "Opus" : "PCMU", best_ms, worst_ms);
+}
+
+// Packet -> playout at zero jitter: a click in a packet's payload comes out of
+// pull_playout_frame; latency = its playout time - the packet's arrival time - its offset
+// inside the packet. Compared with the jitter buffer's target delay.
+void playout_latency(CodecKind kind) {
+  PipelineConfig config;
+  config.codec.kind = kind;
+  config.voice.echo_cancellation = false;
+  config.voice.noise_suppression = false;
+  auto pipeline = std::move(MediaPipeline::create(config).value());
+  auto encoder = std::move(make_encoder(config.codec).value());
+  const int rate = clock_rate_hz(kind);
+  const std::size_t frame = encoder->frame_samples();
+  std::vector<std::uint8_t> payload(1500);
+  std::vector<std::int16_t> out(kEngineFrame10ms);
+  const int click_frame = 100;
+  const std::size_t click_offset = frame / 4;
+  double arrival_ms = 0.0;
+  double heard_ms = -1.0;
+  double target_ms = 0.0;
+  for (int tick = 0; tick < 400 && heard_ms < 0; ++tick) {
+    const double now_ms = tick * 10.0 + 3.0;  // pulls off the packet grid
+    if (tick % 2 == 0) {
+      const int f = tick / 2;
+      std::vector<std::int16_t> pcm(frame, 0);
+      if (f == click_frame) {
+        for (std::size_t i = click_offset; i < click_offset + static_cast<std::size_t>(rate / 2000);
+             ++i) {
+          pcm[i] = 20000;
+        }
+      }
+      const auto bytes = encoder->encode(pcm, payload).value();
+      MediaPacket packet;
+      packet.sequence_number = static_cast<std::uint16_t>(f);
+      packet.rtp_timestamp = static_cast<std::uint32_t>(static_cast<std::size_t>(f) * frame);
+      packet.ssrc = 7;
+      packet.payload.assign(payload.begin(), payload.begin() + static_cast<long>(bytes));
+      packet.arrival = TimePoint{Duration{static_cast<std::int64_t>(tick) * 10'000}};
+      if (f == click_frame) {
+        arrival_ms = tick * 10.0;
+      }
+      pipeline->push_rtp_payload(std::move(packet));
+    }
+    pipeline->pull_playout_frame(out,
+                                 TimePoint{Duration{static_cast<std::int64_t>(now_ms * 1000)}});
+    target_ms = pipeline->target_delay_ms();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (arrival_ms > 0 && std::abs(out[i]) > 5000) {
+        heard_ms = now_ms + static_cast<double>(i) / 48.0;
+        break;
+      }
+    }
+  }
+  const double latency = heard_ms - arrival_ms - static_cast<double>(click_offset) * 1000.0 / rate;
+  std::printf(
+      "| packet -> playout, %s, zero jitter | %.1f ms | target %.1f ms | <= target + 5 ms |\n",
+      kind == CodecKind::opus ? "Opus" : "PCMU", latency, target_ms);
+}
+
+// --- 3. Our jitter buffer vs speexdsp's on the same traces ------------------------------
+struct Outcome {
+  double concealed_percent = 0.0;
+  double mean_delay_ms = 0.0;
+};
+
+Outcome ours(const Trace& trace, const std::vector<std::vector<std::uint8_t>>& payloads) {
+  auto decoder = std::move(make_decoder(CodecKind::pcmu).value());
+  JitterBufferConfig config;
+  config.clock_rate_hz = 8000;
+  tipring::audio::JitterBuffer buffer(*decoder, config);
+  std::vector<std::int16_t> out(buffer.pull_samples());
+  std::size_t next = 0;
+  for (TimePoint now{}; next < trace.arrivals.size(); now += Duration{10'000}) {
+    for (; next < trace.arrivals.size() && trace.arrivals[next].arrival <= now; ++next) {
+      const auto& a = trace.arrivals[next];
+      MediaPacket p;
+      p.sequence_number = a.sequence_number;
+      p.rtp_timestamp = a.rtp_timestamp;
+      p.ssrc = a.ssrc;
+      p.payload = payloads[static_cast<std::size_t>(a.frame_index)];
+      p.arrival = a.arrival;
+      buffer.insert(std::move(p));
+    }
+    buffer.pull(out, now);
+  }
+  const auto& s = buffer.stats();
+  return {100.0 * static_cast<double>(s.concealed_samples) /
+              static_cast<double>(s.total_samples_received),
+          s.mean_delay_ms()};
+}
+
+Outcome speex(const Trace& trace) {
+  ::JitterBuffer* jb = jitter_buffer_init(160);
+  std::size_t next = 0;
+  std::uint64_t missing = 0;
+  std::uint64_t gets = 0;
+  double delay_sum_ms = 0.0;
+  std::uint64_t delivered = 0;
+  bool started = false;
+  char data[2048];
+  // speexdsp's buffer is ticked once per packet duration (20 ms) and returns whole packets.
+  for (TimePoint now{}; next < trace.arrivals.size(); now += Duration{20'000}) {
+    for (; next < trace.arrivals.size() && trace.arrivals[next].arrival <= now; ++next) {
+      const auto& a = trace.arrivals[next];
+      char payload[160] = {};
+      JitterBufferPacket packet{};
+      packet.data = payload;
+      packet.len = sizeof(payload);
+      packet.timestamp = a.rtp_timestamp - trace.arrivals.front().rtp_timestamp + 1'000'000;
+      packet.span = 160;
+      packet.sequence = a.sequence_number;
+      packet.user_data = static_cast<spx_uint32_t>(a.arrival.since_epoch.count() / 1000);
+      jitter_buffer_put(jb, &packet);
+      started = true;
+    }
+    if (started) {
+      JitterBufferPacket out{};
+      out.data = data;
+      out.len = sizeof(data);
+      spx_int32_t offset = 0;
+      const int result = jitter_buffer_get(jb, &out, 160, &offset);
+      ++gets;
+      if (result == JITTER_BUFFER_OK) {
+        delay_sum_ms += static_cast<double>(now.since_epoch.count() / 1000 - out.user_data);
+        ++delivered;
+      } else {
+        ++missing;
+      }
+      jitter_buffer_tick(jb);
+    }
+  }
+  jitter_buffer_destroy(jb);
+  return {100.0 * static_cast<double>(missing) / static_cast<double>(gets),
+          delivered == 0 ? 0.0 : delay_sum_ms / static_cast<double>(delivered)};
+}
+
+void compare(const char* name, TraceConfig config) {
+  const Trace trace = make_trace(config);
+  std::vector<std::vector<std::uint8_t>> payloads(static_cast<std::size_t>(trace.frames_sent),
+                                                  std::vector<std::uint8_t>(160, 0xFF));
+  const auto pcm = voiced(160, 8000);
+  for (auto& p : payloads) {
+    for (std::size_t i = 0; i < 160; ++i) {
+      p[i] = static_cast<std::uint8_t>(0x80 | (pcm[i] >> 12 & 0x0F));
+    }
+  }
+  const Outcome a = ours(trace, payloads);
+  const Outcome b = speex(trace);
+  const double loss =
+      100.0 * static_cast<double>(trace.frames_lost) / static_cast<double>(trace.frames_sent);
+  std::printf("| %s | %.1f %% | %.1f %% | %.1f ms | %.1f %% | %.1f ms |\n", name, loss,
+              a.concealed_percent, a.mean_delay_ms, b.concealed_percent, b.mean_delay_ms);
+}
+
+TraceConfig trace(double seconds, double loss, double burst, double jitter, double drift = 0.0,
+                  double reorder = 0.0) {
+  TraceConfig c;
+  c.seed = 20261125;
+  c.duration_s = seconds;
+  c.loss = loss;
+  c.mean_burst_packets = burst;
+  c.jitter_ms = jitter;
+  c.drift_ppm = drift;
+  c.reorder = reorder;
+  return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const double seconds = quick ? 10.0 : 60.0;
+
+  std::printf("### CPU per call (encode + decode + jitter buffer, %s of audio, one core)\n\n",
+              quick ? "10 s" : "60 s");
+  std::printf(
+      "| codec | complexity | audio | CPU time | share of one core |\n|---|---|---|---|---|\n");
+  cpu_per_call(CodecKind::opus, 8, seconds);
+  cpu_per_call(CodecKind::opus, 10, seconds);
+  cpu_per_call(CodecKind::pcmu, 0, seconds);
+
+  std::printf(
+      "\n### Pipeline latency\n\n| path | best | worst / target | goal |\n|---|---|---|---|\n");
+  capture_latency(CodecKind::opus);
+  capture_latency(CodecKind::pcmu);
+  playout_latency(CodecKind::opus);
+  playout_latency(CodecKind::pcmu);
+
+  std::printf("\n### Jitter buffer: ours vs speexdsp's on the same traces (PCMU 20 ms)\n\n");
+  std::printf(
+      "| trace | loss | ours: concealed | ours: mean delay | speexdsp: concealed | speexdsp: mean "
+      "delay |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  const double long_s = quick ? 60.0 : 600.0;
+  compare("clean", trace(seconds, 0.0, 1.0, 0.0));
+  compare("5 % random loss, 20 ms jitter", trace(seconds, 0.05, 1.0, 20.0));
+  compare("10 % bursty loss, 50 ms jitter", trace(seconds, 0.10, 3.0, 50.0));
+  compare("100 ms jitter, 5 % reordering", trace(seconds, 0.0, 1.0, 100.0, 0.0, 0.05));
+  compare("20 % random loss, 30 ms jitter", trace(seconds, 0.20, 1.0, 30.0));
+  compare(quick ? "+100 ppm drift, 1 min" : "+100 ppm drift, 10 min",
+          trace(long_s, 0.01, 1.0, 20.0, 100.0));
+  compare(quick ? "-100 ppm drift, 1 min" : "-100 ppm drift, 10 min",
+          trace(long_s, 0.01, 1.0, 20.0, -100.0));
+  return 0;
+}
