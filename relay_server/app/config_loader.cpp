@@ -212,6 +212,10 @@ public:
     if (c.media.port_min >= c.media.port_max) {
       return relation_error("media.port_min", "media.port_max", "is not above");
     }
+    if (c.media.bind_address == "0.0.0.0" || c.media.bind_address == "::") {
+      return relation_error("media.bind_address", "media.bind_address",
+                            "is the wildcard; the relay must bind the address clients reach:");
+    }
     if (c.store.backend == StoreBackend::sqlite && c.store.sqlite_path.empty()) {
       return relation_error("store.backend", "store.sqlite_path", "is empty with");
     }

@@ -101,14 +101,42 @@ Result<void> RelayApp::open_parts() {
   return {};
 }
 
-// MEDIA RELAY PLUG-IN POINT. When relay_server/media provides tipring::relay::MediaRelay,
-// build its MediaRelayConfig from config_.config.media, start() it here, stop() it in
-// begin_shutdown(), and register its metrics with
-// `registry_.add_writer([&](std::string& out) { media_->write_metrics(out); })`.
+MediaRelayConfig to_media_relay_config(const MediaSettings& media) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  MediaRelayConfig out;
+  out.bind_address = media.bind_address;
+  out.advertised_address = media.advertised_address;
+  out.port_min = static_cast<std::uint16_t>(media.port_min);
+  out.port_max = static_cast<std::uint16_t>(media.port_max);
+  out.workers = static_cast<unsigned>(media.workers);
+  out.probation_packets = static_cast<unsigned>(media.probation_packets);
+  out.media_handover = media.media_handover;
+  out.idle_timeout = duration_cast<seconds>(media.idle_timeout);
+  out.held_timeout = duration_cast<seconds>(media.held_timeout);
+  out.quarantine = duration_cast<seconds>(media.quarantine);
+  out.learning_window = duration_cast<seconds>(media.learning_window);
+  out.ng_listen = media.ng_listen ? media.ng_listen->to_string() : "";
+  return out;
+}
+
+// The media relay runs its own forwarding threads; they start after the signal mask is set
+// (open_parts), so signals stay with the event loop. The proxy will drive it in-process
+// through media_->offer()/answer()/release(); the ng socket (media.ng_listen) serves remote
+// proxies.
 Result<void> RelayApp::start_media_relay() {
-  log_.info("media relay not part of this build yet",
-            {{"media_ports", std::to_string(config_.config.media.port_min) + "-" +
-                                 std::to_string(config_.config.media.port_max)}});
+  media_ = std::make_unique<MediaRelay>(to_media_relay_config(config_.config.media));
+  if (auto r = media_->start(); !r) {
+    return r;
+  }
+  registry_.add_writer([this](std::string& out) { media_->write_metrics(out); });
+  const auto& m = config_.config.media;
+  log_.info("media relay started",
+            {{"bind", m.bind_address},
+             {"advertised", media_->advertised_address()},
+             {"ports", std::to_string(m.port_min) + "-" + std::to_string(m.port_max)},
+             {"workers", std::to_string(m.workers)},
+             {"ng", media_->ng_port() != 0 ? std::to_string(media_->ng_port()) : "off"}});
   return {};
 }
 
@@ -216,8 +244,11 @@ void RelayApp::begin_shutdown(int signal_number) {
 
 Result<void> RelayApp::run() {
   auto result = loop_.run();
-  http_.reset();
   sip_.reset();
+  if (media_) {
+    media_->stop();  // releases every session (reason "shutdown") and joins its threads
+  }
+  http_.reset();
   log_.notice("tipring-relay stopped",
               {{"registrations_kept",
                 std::to_string(static_cast<std::int64_t>(metrics_.registrations.value()))}});

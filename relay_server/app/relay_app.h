@@ -3,8 +3,8 @@
 // process signals: SIGTERM/SIGINT shut down gracefully (bindings stay in the store),
 // SIGHUP re-reads the configuration and applies what can change live.
 //
-// Two parts attach here when they land: the SIP proxy/registrar (see on_sip_datagram) and
-// the media relay (see start_media_relay).
+// The media relay (relay_server/media) is started here and stopped on shutdown; the SIP
+// proxy/registrar attaches at on_sip_datagram when it lands.
 #pragma once
 
 #include "relay_server/app/config_loader.h"
@@ -15,6 +15,7 @@
 #include "relay_server/app/metrics.h"
 #include "relay_server/app/relay_metrics.h"
 #include "relay_server/app/sip_ingress.h"
+#include "relay_server/media/media_relay.h"
 #include "relay_server/store/directory.h"
 
 #include <memory>
@@ -23,6 +24,9 @@
 #include <vector>
 
 namespace tipring::relay {
+
+// The [media] settings as the media relay's own configuration.
+MediaRelayConfig to_media_relay_config(const MediaSettings& media);
 
 struct ConfigOrigin {
   std::optional<std::string> path;  // re-read on SIGHUP
@@ -60,6 +64,7 @@ private:
   RelayMetrics metrics_;
   FloodGuard flood_guard_;
   std::unique_ptr<Directory> directory_;
+  std::unique_ptr<MediaRelay> media_;
   std::unique_ptr<SipIngress> sip_;
   std::unique_ptr<HttpServer> http_;
   std::string proxy_id_;

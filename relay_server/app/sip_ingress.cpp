@@ -6,9 +6,9 @@ Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
                                                      const std::vector<SocketAddress>& listen,
                                                      std::size_t max_message_size,
                                                      RelayMetrics& metrics, Handler handler) {
-  std::vector<UdpSocket> sockets;
+  std::vector<DatagramSocket> sockets;
   for (const auto& address : listen) {
-    auto socket = UdpSocket::bind(address);
+    auto socket = DatagramSocket::bind(address);
     if (!socket) {
       return tl::unexpected(socket.error());
     }
@@ -25,7 +25,7 @@ Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
   return ingress;
 }
 
-SipIngress::SipIngress(EventLoop& loop, std::vector<UdpSocket> sockets,
+SipIngress::SipIngress(EventLoop& loop, std::vector<DatagramSocket> sockets,
                        std::size_t max_message_size, RelayMetrics& metrics, Handler handler)
     : loop_(loop),
       sockets_(std::move(sockets)),

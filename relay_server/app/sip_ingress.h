@@ -4,9 +4,9 @@
 // from (responses and requests to a client's flow must leave from the socket the flow used).
 #pragma once
 
+#include "relay_server/app/datagram_socket.h"
 #include "relay_server/app/event_loop.h"
 #include "relay_server/app/relay_metrics.h"
-#include "relay_server/app/udp_socket.h"
 
 #include <cstddef>
 #include <functional>
@@ -36,17 +36,17 @@ public:
   ~SipIngress();
 
   [[nodiscard]] std::size_t socket_count() const { return sockets_.size(); }
-  [[nodiscard]] UdpSocket& socket(std::size_t index) { return sockets_[index]; }
+  [[nodiscard]] DatagramSocket& socket(std::size_t index) { return sockets_[index]; }
   // Stops reading (graceful shutdown); sending still works.
   void stop_receiving();
 
 private:
-  SipIngress(EventLoop& loop, std::vector<UdpSocket> sockets, std::size_t max_message_size,
+  SipIngress(EventLoop& loop, std::vector<DatagramSocket> sockets, std::size_t max_message_size,
              RelayMetrics& metrics, Handler handler);
   void drain(std::size_t index);
 
   EventLoop& loop_;
-  std::vector<UdpSocket> sockets_;
+  std::vector<DatagramSocket> sockets_;
   std::vector<std::byte> buffer_;
   std::size_t max_message_size_;
   RelayMetrics& metrics_;

@@ -1,6 +1,7 @@
 #include "relay_server/app/config_loader.h"
 
 #include "relay_server/app/command_line.h"
+#include "relay_server/app/relay_app.h"
 
 #include <ostream>
 #include <string>
@@ -135,6 +136,22 @@ syslog_prefix = "always"
   EXPECT_EQ(c.log.syslog_prefix, SyslogPrefix::always);
 }
 
+TEST(ConfigLoader, MediaSettingsMapOntoTheMediaRelayConfig) {
+  auto loaded = load(
+      "[media]\nbind_address = \"127.0.0.2\"\nport_min = 40000\nport_max = 40010\n"
+      "workers = 2\nquarantine = \"2m\"\nng_listen = \"127.0.0.1:2223\"\n");
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  const auto media = to_media_relay_config(loaded->config.media);
+  EXPECT_EQ(media.bind_address, "127.0.0.2");
+  EXPECT_EQ(media.port_min, 40000);
+  EXPECT_EQ(media.port_max, 40010);
+  EXPECT_EQ(media.workers, 2U);
+  EXPECT_EQ(media.quarantine, std::chrono::seconds(120));
+  EXPECT_EQ(media.learning_window, std::chrono::seconds(3));
+  EXPECT_EQ(media.ng_listen, "127.0.0.1:2223");
+  EXPECT_EQ(to_media_relay_config(load("")->config.media).ng_listen, "");
+}
+
 TEST(ConfigLoader, RealmDefaultsToTheDomain) {
   auto loaded = load("[sip]\ndomain = \"example.test\"\n");
   ASSERT_TRUE(loaded);
@@ -204,6 +221,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "not one of error|warning|notice|info|debug"},
         BadConfig{"BadAddress", "[http]\nmetrics_listen = \"localhost:80\"\n", "relay.toml:2:1",
                   "http.metrics_listen", "not an IPv4 address"},
+        BadConfig{"WildcardMediaBind", "[media]\nbind_address = \"0.0.0.0\"\n", "relay.toml:2:1",
+                  "media.bind_address", "is the wildcard"},
         BadConfig{"BadIp", "[media]\nbind_address = \"1.2.3\"\n", "relay.toml:2:1",
                   "media.bind_address", "not a numeric"},
         BadConfig{"EmptyListenList", "[sip]\nlisten = []\n", "relay.toml:2:1", "sip.listen",

@@ -1,6 +1,6 @@
 #include "relay_server/app/event_loop.h"
 
-#include "relay_server/app/udp_socket.h"
+#include "relay_server/app/datagram_socket.h"
 
 #include <array>
 #include <cstddef>
@@ -102,8 +102,8 @@ TEST(EventLoop, PeriodicTimerRepeatsUntilCancelledFromItsOwnCallback) {
 
 TEST(EventLoop, ReadableSocketCallbackReceivesLoopbackDatagram) {
   auto loop = make_loop();
-  auto receiver = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
-  auto sender = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto receiver = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto sender = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(receiver && sender);
   std::vector<std::string> got;
   ASSERT_TRUE(loop.watch(receiver->fd(), [&](IoReadiness ready) {
@@ -125,8 +125,8 @@ TEST(EventLoop, ReadableSocketCallbackReceivesLoopbackDatagram) {
 
 TEST(EventLoop, UnwatchInsideCallbackStopsFurtherDelivery) {
   auto loop = make_loop();
-  auto receiver = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
-  auto sender = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto receiver = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto sender = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(receiver && sender);
   int calls = 0;
   ASSERT_TRUE(loop.watch(receiver->fd(), [&](IoReadiness) {

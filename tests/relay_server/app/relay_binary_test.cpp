@@ -1,8 +1,8 @@
 // The tipring-relay executable end to end over loopback: configuration from a file,
 // /metrics and /health, the SIP socket's silence, SIGHUP reload, SIGTERM shutdown, the
 // `user` subcommand and --check-config.
+#include "relay_server/app/datagram_socket.h"
 #include "relay_server/app/directory_backend.h"
-#include "relay_server/app/udp_socket.h"
 #include "relay_server/store/sqlite_directory.h"
 #include "tests/relay_server/app/child_process.h"
 #include "tests/relay_server/app/http_client.h"
@@ -69,7 +69,7 @@ TEST(RelayBinary, ServesMetricsStaysSilentOnSipReloadsOnSighupAndStopsOnSigterm)
   EXPECT_TRUE(health.ends_with("\r\n\r\nok\n")) << health;
 
   // A SIP request is received and counted but gets no answer: no proxy is attached yet.
-  auto client = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto client = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(client);
   const std::string options = "OPTIONS sip:example.test SIP/2.0\r\nContent-Length: 0\r\n\r\n";
   ASSERT_TRUE(client->send_to(std::as_bytes(std::span(options)), *sip));
@@ -157,9 +157,48 @@ TEST(RelayBinary, StoredBindingsSurviveRestarts) {
   EXPECT_EQ(registrations_after_start(config), "1");  // and again after a SIGTERM restart
 }
 
+TEST(RelayBinary, MediaRelayRunsInProcessAnswersNgAndExportsItsMetrics) {
+  TempDir dir;
+  const auto config = dir.file("relay.toml");
+  write_file(config, base_config(dir));
+  ChildProcess relay(kBinary, {"--config", config, "--media-ng-listen", "127.0.0.1:0"});
+  const auto ready = relay.wait_for_line("tipring-relay ready");
+  ASSERT_TRUE(ready) << relay.stderr_text();
+  const auto media = relay.stderr_text();
+  const auto started = media.find("msg=\"media relay started\"");
+  ASSERT_NE(started, std::string::npos) << media;
+  const auto ng_port = field_of(media.substr(started), "ng");
+  ASSERT_NE(ng_port, "off");
+
+  // The rtpengine ng "ping" over the control socket (cookie, space, bencoded dictionary).
+  auto client = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
+  ASSERT_TRUE(client);
+  const std::string ping = "c00kie d7:command4:pinge";
+  ASSERT_TRUE(client->send_to(
+      std::as_bytes(std::span(ping)),
+      SocketAddress::ipv4_loopback(static_cast<std::uint16_t>(std::stoi(ng_port)))));
+  std::array<std::byte, 256> buffer{};
+  std::string reply;
+  for (int i = 0; i < 200 && reply.empty(); ++i) {
+    auto got = client->receive(buffer);
+    if (got && got->has_value()) {
+      reply.assign(reinterpret_cast<const char*>(buffer.data()), (*got)->length);
+    } else {
+      ::usleep(10000);
+    }
+  }
+  EXPECT_EQ(reply, "c00kie d6:result4:ponge");
+
+  const auto metrics = get(*SocketAddress::parse(field_of(*ready, "http")), "/metrics");
+  EXPECT_NE(metrics.find("tipring_relay_media_sessions"), std::string::npos) << metrics;
+  ASSERT_TRUE(relay.signal(SIGTERM));
+  relay.finish();
+  EXPECT_EQ(relay.exit_code(), 0) << relay.stderr_text();
+}
+
 TEST(RelayBinary, StartUpFailureIsLoggedAndExitsNonZero) {
   TempDir dir;
-  auto taken = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto taken = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(taken);
   const auto config = dir.file("relay.toml");
   write_file(config, base_config(dir));

@@ -47,7 +47,7 @@ struct SipIngressTest : ::testing::Test {
 
 TEST_F(SipIngressTest, HandsEachDatagramToTheHandlerWithItsSourceAndSocket) {
   open(2, 1500);
-  auto client = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto client = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(client);
   const std::string first = "REGISTER sip:x SIP/2.0\r\n\r\n";
   const std::string second = "\r\n\r\n";
@@ -64,7 +64,7 @@ TEST_F(SipIngressTest, HandsEachDatagramToTheHandlerWithItsSourceAndSocket) {
 
 TEST_F(SipIngressTest, DatagramsOverTheSizeLimitAreCountedAndDropped) {
   open(1, 100);
-  auto client = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto client = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(client);
   const std::string exact(100, 'a');
   const std::string over(101, 'b');
@@ -80,7 +80,7 @@ TEST_F(SipIngressTest, DatagramsOverTheSizeLimitAreCountedAndDropped) {
 TEST_F(SipIngressTest, StopReceivingLeavesTheSocketOpenForSending) {
   open(1, 1500);
   ingress->stop_receiving();
-  auto peer = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto peer = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(peer);
   const std::string text = "late";
   ASSERT_TRUE(peer->send_to(std::as_bytes(std::span(text)), ingress->socket(0).local_address()));

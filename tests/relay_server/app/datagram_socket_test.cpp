@@ -1,4 +1,4 @@
-#include "relay_server/app/udp_socket.h"
+#include "relay_server/app/datagram_socket.h"
 
 #include <array>
 #include <string>
@@ -13,23 +13,23 @@ std::span<const std::byte> bytes_of(const std::string& text) {
   return std::as_bytes(std::span(text));
 }
 
-TEST(UdpSocket, BindToPortZeroReportsTheChosenPort) {
-  auto socket = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+TEST(DatagramSocket, BindToPortZeroReportsTheChosenPort) {
+  auto socket = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(socket.has_value()) << socket.error().describe();
   EXPECT_NE(socket->local_address().port(), 0);
   EXPECT_EQ(socket->local_address().ip_string(), "127.0.0.1");
 }
 
-TEST(UdpSocket, BindingAnAddressInUseFailsWithTheAddressInTheMessage) {
-  auto first = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+TEST(DatagramSocket, BindingAnAddressInUseFailsWithTheAddressInTheMessage) {
+  auto first = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(first);
-  auto second = UdpSocket::bind(first->local_address());
+  auto second = DatagramSocket::bind(first->local_address());
   ASSERT_FALSE(second);
   EXPECT_NE(second.error().detail.find(first->local_address().to_string()), std::string::npos);
 }
 
-TEST(UdpSocket, ReceiveOnEmptySocketReturnsNothingWithoutBlocking) {
-  auto socket = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+TEST(DatagramSocket, ReceiveOnEmptySocketReturnsNothingWithoutBlocking) {
+  auto socket = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(socket);
   std::array<std::byte, 16> buffer{};
   auto got = socket->receive(buffer);
@@ -38,7 +38,7 @@ TEST(UdpSocket, ReceiveOnEmptySocketReturnsNothingWithoutBlocking) {
 }
 
 // Polls a non-blocking socket a bounded number of times for a loopback datagram.
-std::optional<ReceivedDatagram> receive_soon(UdpSocket& socket, std::span<std::byte> buffer) {
+std::optional<ReceivedDatagram> receive_soon(DatagramSocket& socket, std::span<std::byte> buffer) {
   for (int i = 0; i < 1000; ++i) {
     auto got = socket.receive(buffer);
     if (got && got->has_value()) {
@@ -49,9 +49,9 @@ std::optional<ReceivedDatagram> receive_soon(UdpSocket& socket, std::span<std::b
   return std::nullopt;
 }
 
-TEST(UdpSocket, TruncatedDatagramReportsItsFullLength) {
-  auto receiver = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
-  auto sender = UdpSocket::bind(SocketAddress::ipv4_loopback(0));
+TEST(DatagramSocket, TruncatedDatagramReportsItsFullLength) {
+  auto receiver = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
+  auto sender = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(receiver && sender);
   const std::string big(100, 'a');
   ASSERT_TRUE(sender->send_to(bytes_of(big), receiver->local_address()));
@@ -61,12 +61,12 @@ TEST(UdpSocket, TruncatedDatagramReportsItsFullLength) {
   EXPECT_EQ(got->length, 100U);
 }
 
-TEST(UdpSocket, Ipv6LoopbackExchangeWhenAvailable) {
-  auto receiver = UdpSocket::bind(*SocketAddress::parse("[::1]:0"));
+TEST(DatagramSocket, Ipv6LoopbackExchangeWhenAvailable) {
+  auto receiver = DatagramSocket::bind(*SocketAddress::parse("[::1]:0"));
   if (!receiver) {
     GTEST_SKIP() << "no IPv6 loopback here: " << receiver.error().describe();
   }
-  auto sender = UdpSocket::bind(*SocketAddress::parse("[::1]:0"));
+  auto sender = DatagramSocket::bind(*SocketAddress::parse("[::1]:0"));
   ASSERT_TRUE(sender);
   ASSERT_TRUE(sender->send_to(bytes_of("hello"), receiver->local_address()));
   std::array<std::byte, 16> buffer{};

@@ -1,4 +1,4 @@
-// UdpSocket: a non-blocking UDP socket for the relay's signalling side (SIP over UDP,
+// DatagramSocket: a non-blocking UDP socket for the relay's signalling side (SIP over UDP,
 // RFC 3261 §18). One datagram per call; the media relay's batched path is its own.
 #pragma once
 
@@ -18,10 +18,10 @@ struct ReceivedDatagram {
   SocketAddress from;
 };
 
-class UdpSocket {
+class DatagramSocket {
 public:
   // Binds to `local` (port 0 picks a free port; see local_address()).
-  static Result<UdpSocket> bind(const SocketAddress& local);
+  static Result<DatagramSocket> bind(const SocketAddress& local);
 
   // The next datagram, or nullopt when none is waiting. A datagram longer than `buffer`
   // is reported with its full length (MSG_TRUNC) so the caller can count and drop it.
@@ -33,7 +33,7 @@ public:
   [[nodiscard]] const SocketAddress& local_address() const { return local_; }
 
 private:
-  UdpSocket(UniqueFd fd, SocketAddress local) : fd_(std::move(fd)), local_(local) {}
+  DatagramSocket(UniqueFd fd, SocketAddress local) : fd_(std::move(fd)), local_(local) {}
 
   UniqueFd fd_;
   SocketAddress local_;

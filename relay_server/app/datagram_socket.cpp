@@ -1,4 +1,4 @@
-#include "relay_server/app/udp_socket.h"
+#include "relay_server/app/datagram_socket.h"
 
 #include <cerrno>
 #include <cstring>
@@ -15,7 +15,7 @@ std::string errno_text(const char* what) {
 
 }  // namespace
 
-Result<UdpSocket> UdpSocket::bind(const SocketAddress& local) {
+Result<DatagramSocket> DatagramSocket::bind(const SocketAddress& local) {
   UniqueFd fd(::socket(local.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) {
     return fail("udp socket", errno_text("socket"));
@@ -33,10 +33,10 @@ Result<UdpSocket> UdpSocket::bind(const SocketAddress& local) {
   if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0) {
     return fail("udp socket", errno_text("getsockname"));
   }
-  return UdpSocket(std::move(fd), SocketAddress(reinterpret_cast<sockaddr*>(&bound), length));
+  return DatagramSocket(std::move(fd), SocketAddress(reinterpret_cast<sockaddr*>(&bound), length));
 }
 
-Result<std::optional<ReceivedDatagram>> UdpSocket::receive(std::span<std::byte> buffer) {
+Result<std::optional<ReceivedDatagram>> DatagramSocket::receive(std::span<std::byte> buffer) {
   sockaddr_storage from{};
   socklen_t from_length = sizeof(from);
   const auto n = ::recvfrom(fd_.get(), buffer.data(), buffer.size(), MSG_TRUNC,
@@ -51,7 +51,7 @@ Result<std::optional<ReceivedDatagram>> UdpSocket::receive(std::span<std::byte> 
                           SocketAddress(reinterpret_cast<sockaddr*>(&from), from_length)};
 }
 
-Result<void> UdpSocket::send_to(std::span<const std::byte> bytes, const SocketAddress& to) {
+Result<void> DatagramSocket::send_to(std::span<const std::byte> bytes, const SocketAddress& to) {
   const auto n =
       ::sendto(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL, to.data(), to.size());
   if (n < 0) {
