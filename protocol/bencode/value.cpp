@@ -64,6 +64,21 @@ bool Dict::erase(std::string_view key) {
   return true;
 }
 
+std::variant<Dict, std::string> Dict::from_entries(std::vector<DictEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const DictEntry& a, const DictEntry& b) {
+    return std::string_view(a.key).compare(b.key) < 0;
+  });
+  auto repeated =
+      std::adjacent_find(entries.begin(), entries.end(),
+                         [](const DictEntry& a, const DictEntry& b) { return a.key == b.key; });
+  if (repeated != entries.end()) {
+    return repeated->key;
+  }
+  Dict d;
+  d.entries_ = std::move(entries);
+  return d;
+}
+
 std::optional<std::string_view> Dict::get_string(std::string_view key) const {
   const Value* v = find(key);
   if (v == nullptr || !v->is_string()) {

@@ -41,6 +41,11 @@ public:
   // Removes `key`; returns whether it was present.
   bool erase(std::string_view key);
 
+  // Builds a dictionary from entries in any order with one sort, so a decoder never pays
+  // quadratic insertion for a hostile key order. Returns the first duplicated key instead
+  // if a key repeats.
+  static std::variant<Dict, std::string> from_entries(std::vector<DictEntry> entries);
+
   // Typed getters: the value under `key` if present and of that type.
   [[nodiscard]] std::optional<std::string_view> get_string(std::string_view key) const;
   [[nodiscard]] std::optional<std::int64_t> get_integer(std::string_view key) const;

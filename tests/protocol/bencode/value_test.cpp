@@ -77,3 +77,18 @@ TEST(Value, EqualityComparesTypeAndContent) {
 
 }  // namespace
 }  // namespace tipring::bencode
+
+namespace tipring::bencode {
+namespace {
+
+TEST(Dict, FromEntriesSortsOnceAndReportsARepeatedKey) {
+  auto sorted = Dict::from_entries({{"b", 1}, {"c", 2}, {"a", 3}});
+  ASSERT_TRUE(std::holds_alternative<Dict>(sorted));
+  EXPECT_EQ(std::get<Dict>(sorted), (Dict{{"a", 3}, {"b", 1}, {"c", 2}}));
+  auto repeated = Dict::from_entries({{"b", 1}, {"a", 2}, {"b", 3}});
+  ASSERT_TRUE(std::holds_alternative<std::string>(repeated));
+  EXPECT_EQ(std::get<std::string>(repeated), "b");
+}
+
+}  // namespace
+}  // namespace tipring::bencode
