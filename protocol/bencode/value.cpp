@@ -105,6 +105,28 @@ const Dict* Dict::get_dict(std::string_view key) const {
   return v == nullptr ? nullptr : v->dict();
 }
 
+Result<std::vector<std::string_view>> Dict::get_string_list(std::string_view key) const {
+  std::vector<std::string_view> out;
+  const Value* v = find(key);
+  if (v == nullptr) {
+    return out;
+  }
+  const List* list = v->list();
+  if (list == nullptr) {
+    return fail("ng protocol: list of strings", "'" + std::string(key) + "' is not a list");
+  }
+  out.reserve(list->size());
+  for (const auto& item : *list) {
+    const std::string* s = item.string();
+    if (s == nullptr) {
+      return fail("ng protocol: list of strings",
+                  "'" + std::string(key) + "' holds something other than a string");
+    }
+    out.emplace_back(*s);
+  }
+  return out;
+}
+
 bool operator==(const Dict& a, const Dict& b) {
   return a.entries_ == b.entries_;
 }

@@ -3,6 +3,8 @@
 // nothing rather than throwing when a field is absent or of another type. BEP 3 encoding.
 #pragma once
 
+#include "protocol/core/error.h"
+
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -51,6 +53,9 @@ public:
   [[nodiscard]] std::optional<std::int64_t> get_integer(std::string_view key) const;
   [[nodiscard]] const List* get_list(std::string_view key) const;
   [[nodiscard]] const Dict* get_dict(std::string_view key) const;
+  // The byte strings of the list under `key` (ng "flags", "replace", "rtcp-mux"...); fails,
+  // naming the key, if the value is not a list of byte strings. Absent key: empty list.
+  [[nodiscard]] Result<std::vector<std::string_view>> get_string_list(std::string_view key) const;
 
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] bool empty() const;

@@ -92,3 +92,23 @@ TEST(Dict, FromEntriesSortsOnceAndReportsARepeatedKey) {
 
 }  // namespace
 }  // namespace tipring::bencode
+
+namespace tipring::bencode {
+namespace {
+
+TEST(Dict, StringListReadsNgFlags) {
+  const Dict d{{"flags", List{"trust-address", "symmetric"}}, {"bad", List{"x", 1}}, {"n", 3}};
+  auto flags = d.get_string_list("flags");
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(*flags, (std::vector<std::string_view>{"trust-address", "symmetric"}));
+  auto absent = d.get_string_list("replace");
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_TRUE(absent->empty());
+  auto mixed = d.get_string_list("bad");
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_EQ(mixed.error().detail, "'bad' holds something other than a string");
+  EXPECT_FALSE(d.get_string_list("n").has_value());
+}
+
+}  // namespace
+}  // namespace tipring::bencode
