@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <limits>
+#include <variant>
+#include <vector>
 
 namespace tipring::bencode {
 namespace {
@@ -158,31 +160,31 @@ private:
 
   Result<Value> dict(std::size_t depth) {
     ++pos_;  // 'd'
-    Dict entries;
+    std::vector<DictEntry> entries;
     while (true) {
       if (pos_ >= in_.size()) {
         return fail(kRuleDict, "unterminated dictionary");
       }
       if (in_[pos_] == 'e') {
         ++pos_;
-        return Value(std::move(entries));
+        auto dict = Dict::from_entries(std::move(entries));
+        if (auto* repeated = std::get_if<std::string>(&dict)) {
+          return fail(kRuleDict, "duplicate key '" + repeated->substr(0, 64) + "'");
+        }
+        return Value(std::get<Dict>(std::move(dict)));
       }
       if (!is_digit(in_[pos_])) {
         return fail(kRuleDict, "key is not a byte string " + offset_text(pos_));
       }
-      const std::size_t key_pos = pos_;
       auto key = raw_string();
       if (!key) {
         return tl::unexpected(key.error());
-      }
-      if (entries.find(*key) != nullptr) {
-        return fail(kRuleDict, "duplicate key '" + std::string(*key) + "' " + offset_text(key_pos));
       }
       auto item = value(depth);
       if (!item) {
         return item;
       }
-      entries.set(std::string(*key), std::move(*item));
+      entries.push_back(DictEntry{std::string(*key), std::move(*item)});
     }
   }
 

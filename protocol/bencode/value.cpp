@@ -64,6 +64,21 @@ bool Dict::erase(std::string_view key) {
   return true;
 }
 
+std::variant<Dict, std::string> Dict::from_entries(std::vector<DictEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const DictEntry& a, const DictEntry& b) {
+    return std::string_view(a.key).compare(b.key) < 0;
+  });
+  auto repeated =
+      std::adjacent_find(entries.begin(), entries.end(),
+                         [](const DictEntry& a, const DictEntry& b) { return a.key == b.key; });
+  if (repeated != entries.end()) {
+    return repeated->key;
+  }
+  Dict d;
+  d.entries_ = std::move(entries);
+  return d;
+}
+
 std::optional<std::string_view> Dict::get_string(std::string_view key) const {
   const Value* v = find(key);
   if (v == nullptr || !v->is_string()) {
@@ -88,6 +103,28 @@ const List* Dict::get_list(std::string_view key) const {
 const Dict* Dict::get_dict(std::string_view key) const {
   const Value* v = find(key);
   return v == nullptr ? nullptr : v->dict();
+}
+
+Result<std::vector<std::string_view>> Dict::get_string_list(std::string_view key) const {
+  std::vector<std::string_view> out;
+  const Value* v = find(key);
+  if (v == nullptr) {
+    return out;
+  }
+  const List* list = v->list();
+  if (list == nullptr) {
+    return fail("ng protocol: list of strings", "'" + std::string(key) + "' is not a list");
+  }
+  out.reserve(list->size());
+  for (const auto& item : *list) {
+    const std::string* s = item.string();
+    if (s == nullptr) {
+      return fail("ng protocol: list of strings",
+                  "'" + std::string(key) + "' holds something other than a string");
+    }
+    out.emplace_back(*s);
+  }
+  return out;
 }
 
 bool operator==(const Dict& a, const Dict& b) {

@@ -3,6 +3,8 @@
 // nothing rather than throwing when a field is absent or of another type. BEP 3 encoding.
 #pragma once
 
+#include "protocol/core/error.h"
+
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -41,11 +43,19 @@ public:
   // Removes `key`; returns whether it was present.
   bool erase(std::string_view key);
 
+  // Builds a dictionary from entries in any order with one sort, so a decoder never pays
+  // quadratic insertion for a hostile key order. Returns the first duplicated key instead
+  // if a key repeats.
+  static std::variant<Dict, std::string> from_entries(std::vector<DictEntry> entries);
+
   // Typed getters: the value under `key` if present and of that type.
   [[nodiscard]] std::optional<std::string_view> get_string(std::string_view key) const;
   [[nodiscard]] std::optional<std::int64_t> get_integer(std::string_view key) const;
   [[nodiscard]] const List* get_list(std::string_view key) const;
   [[nodiscard]] const Dict* get_dict(std::string_view key) const;
+  // The byte strings of the list under `key` (ng "flags", "replace", "rtcp-mux"...); fails,
+  // naming the key, if the value is not a list of byte strings. Absent key: empty list.
+  [[nodiscard]] Result<std::vector<std::string_view>> get_string_list(std::string_view key) const;
 
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] bool empty() const;

@@ -1,5 +1,6 @@
 #include "protocol/bencode/codec.h"
 
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -132,6 +133,33 @@ TEST(Decode, ErrorDetailNamesTheOffset) {
   auto r = decode("l4:spami03ee");
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().detail, "leading zero at byte 8");
+}
+
+}  // namespace
+}  // namespace tipring::bencode
+
+namespace tipring::bencode {
+namespace {
+
+// A hostile controller may send thousands of keys in descending order; they still decode
+// (sorted once, not inserted one by one) and re-encode canonically.
+TEST(Decode, ManyKeysInDescendingOrderDecodeSorted) {
+  std::string input = "d";
+  for (int i = 4999; i >= 0; --i) {
+    char key[8];
+    std::snprintf(key, sizeof key, "%04d", i);
+    input += "4:" + std::string(key) + "i" + std::to_string(i) + "e";
+  }
+  input += "e";
+  auto decoded = decode(input);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().describe();
+  const Dict* d = decoded->dict();
+  ASSERT_NE(d, nullptr);
+  ASSERT_EQ(d->size(), 5000U);
+  EXPECT_EQ(d->entries().front().key, "0000");
+  EXPECT_EQ(d->get_integer("4321"), 4321);
+  const std::string canonical = encode(*decoded);
+  EXPECT_EQ(canonical.substr(0, 12), "d4:0000i0e4:");
 }
 
 }  // namespace

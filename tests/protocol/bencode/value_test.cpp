@@ -77,3 +77,38 @@ TEST(Value, EqualityComparesTypeAndContent) {
 
 }  // namespace
 }  // namespace tipring::bencode
+
+namespace tipring::bencode {
+namespace {
+
+TEST(Dict, FromEntriesSortsOnceAndReportsARepeatedKey) {
+  auto sorted = Dict::from_entries({{"b", 1}, {"c", 2}, {"a", 3}});
+  ASSERT_TRUE(std::holds_alternative<Dict>(sorted));
+  EXPECT_EQ(std::get<Dict>(sorted), (Dict{{"a", 3}, {"b", 1}, {"c", 2}}));
+  auto repeated = Dict::from_entries({{"b", 1}, {"a", 2}, {"b", 3}});
+  ASSERT_TRUE(std::holds_alternative<std::string>(repeated));
+  EXPECT_EQ(std::get<std::string>(repeated), "b");
+}
+
+}  // namespace
+}  // namespace tipring::bencode
+
+namespace tipring::bencode {
+namespace {
+
+TEST(Dict, StringListReadsNgFlags) {
+  const Dict d{{"flags", List{"trust-address", "symmetric"}}, {"bad", List{"x", 1}}, {"n", 3}};
+  auto flags = d.get_string_list("flags");
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(*flags, (std::vector<std::string_view>{"trust-address", "symmetric"}));
+  auto absent = d.get_string_list("replace");
+  ASSERT_TRUE(absent.has_value());
+  EXPECT_TRUE(absent->empty());
+  auto mixed = d.get_string_list("bad");
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_EQ(mixed.error().detail, "'bad' holds something other than a string");
+  EXPECT_FALSE(d.get_string_list("n").has_value());
+}
+
+}  // namespace
+}  // namespace tipring::bencode

@@ -3,6 +3,7 @@
 #include "tests/protocol/rtp/bytes.h"
 
 #include <array>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -156,6 +157,86 @@ TEST(RtpPacket, PaddingMayConsumeTheWholePayload) {
   ASSERT_TRUE(parsed.has_value());
   EXPECT_TRUE(parsed->payload.empty());
 }
+
+}  // namespace
+}  // namespace tipring::rtp
+
+namespace tipring::rtp {
+namespace {
+
+struct RoundTripCase {
+  const char* name;
+  bool marker;
+  std::uint8_t payload_type;
+  std::uint16_t sequence;
+  std::uint32_t timestamp;
+  std::size_t csrc_count;
+  std::size_t extension_words;
+  std::size_t payload_bytes;
+  std::uint8_t padding;
+};
+
+class BuildThenParse : public ::testing::TestWithParam<RoundTripCase> {};
+
+TEST_P(BuildThenParse, GivesBackEveryField) {
+  const auto& c = GetParam();
+  std::vector<std::uint32_t> csrcs(c.csrc_count);
+  for (std::size_t i = 0; i < csrcs.size(); ++i) {
+    csrcs[i] = 0x1000U + static_cast<std::uint32_t>(i);
+  }
+  const bool with_extension = c.extension_words != static_cast<std::size_t>(-1);
+  test::ByteVector ext(with_extension ? 4 * c.extension_words : 0, 0x5A);
+  test::ByteVector payload(c.payload_bytes);
+  for (std::size_t i = 0; i < payload.size(); ++i) {
+    payload[i] = static_cast<std::uint8_t>(i * 7);
+  }
+  RtpHeader h;
+  h.marker = c.marker;
+  h.payload_type = c.payload_type;
+  h.sequence = c.sequence;
+  h.timestamp = c.timestamp;
+  h.ssrc = 0x89ABCDEF;
+  h.csrcs = csrcs;
+  if (with_extension) {
+    h.extension = HeaderExtension{0x1000, test::view(ext)};
+  }
+  h.padding_bytes = c.padding;
+  std::vector<std::uint8_t> out(rtp_packet_size(h, payload.size()));
+  auto n = build_rtp(h, test::view(payload), out);
+  ASSERT_TRUE(n.has_value()) << n.error().describe();
+  ASSERT_EQ(*n, out.size());
+
+  auto p = parse_rtp(out);
+  ASSERT_TRUE(p.has_value()) << p.error().describe();
+  EXPECT_EQ(p->marker, c.marker);
+  EXPECT_EQ(p->payload_type, c.payload_type);
+  EXPECT_EQ(p->sequence, c.sequence);
+  EXPECT_EQ(p->timestamp, c.timestamp);
+  EXPECT_EQ(p->ssrc, 0x89ABCDEFU);
+  ASSERT_EQ(p->csrc_count, c.csrc_count);
+  for (std::size_t i = 0; i < csrcs.size(); ++i) {
+    EXPECT_EQ(p->csrc(i), csrcs[i]);
+  }
+  ASSERT_EQ(p->extension.has_value(), h.extension.has_value());
+  if (p->extension) {
+    EXPECT_EQ(test::ByteVector(p->extension->data.begin(), p->extension->data.end()), ext);
+  }
+  EXPECT_EQ(p->padding_bytes, c.padding);
+  EXPECT_EQ(test::ByteVector(p->payload.begin(), p->payload.end()), payload);
+}
+
+constexpr std::size_t kNoExtension = static_cast<std::size_t>(-1);
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, BuildThenParse,
+    ::testing::Values(
+        RoundTripCase{"bare", false, 0, 0, 0, 0, kNoExtension, 160, 0},
+        RoundTripCase{"marker_opus", true, 111, 65535, 0xFFFFFFFF, 0, kNoExtension, 80, 0},
+        RoundTripCase{"fifteen_csrcs", false, 8, 1, 2, 15, kNoExtension, 1, 0},
+        RoundTripCase{"empty_extension", false, 96, 7, 8, 0, 0, 20, 0},
+        RoundTripCase{"extension_and_padding", false, 101, 9, 10, 3, 5, 4, 255},
+        RoundTripCase{"empty_payload_with_padding", false, 13, 3, 4, 0, kNoExtension, 0, 1}),
+    [](const auto& test) { return std::string(test.param.name); });
 
 }  // namespace
 }  // namespace tipring::rtp

@@ -1,5 +1,8 @@
 #include "protocol/rtp/source_state.h"
 
+#include "protocol/rtp/rtcp_writer.h"
+
+#include <array>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -174,6 +177,39 @@ TEST(SourceState, OnPacketUpdatesJitterOnlyForCountedPackets) {
   EXPECT_EQ(s.on_packet(1, 160, at_us(32'500)), U::valid);
   EXPECT_EQ(s.on_packet(2, 320, at_us(52'500)), U::valid);
   EXPECT_EQ(s.jitter_rtp_units(), 0U);
+}
+
+}  // namespace
+}  // namespace tipring::rtp
+
+namespace tipring::rtp {
+namespace {
+
+// The client's receive path end to end: source state -> report block -> RTCP RR on the
+// wire -> parsed back by the peer.
+TEST(SourceState, ReportBlockSurvivesTheWireInAReceiverReport) {
+  SourceState s(48000);
+  for (int seq : {10, 11, 12, 14, 15}) {
+    s.on_packet(static_cast<std::uint16_t>(seq), static_cast<std::uint32_t>(seq * 960),
+                TimePoint{Duration{seq * 20'000}});
+  }
+  ReportBlock block = s.make_report_block(0x1234);
+  block.last_sr = 0xAABBCCDD;
+  block.delay_since_last_sr = 65536 / 2;
+
+  std::array<std::uint8_t, 64> buffer{};
+  RtcpWriter w(buffer);
+  const std::array<ReportBlock, 1> blocks{block};
+  ASSERT_TRUE(w.add_receiver_report(0x5678, blocks).has_value());
+  auto compound = parse_rtcp_compound(w.bytes());
+  ASSERT_TRUE(compound.has_value());
+  auto rr = parse_receiver_report(*compound->begin());
+  ASSERT_TRUE(rr.has_value());
+  EXPECT_EQ(rr->ssrc, 0x5678U);
+  ASSERT_EQ(rr->reports.size(), 1U);
+  EXPECT_EQ(rr->reports.block(0), block);
+  EXPECT_EQ(block.cumulative_lost, 1);
+  EXPECT_EQ(block.fraction_lost, (1 << 8) / 5);
 }
 
 }  // namespace

@@ -119,3 +119,30 @@ TEST(ApplyAnswer, AnswerWithOnlyTelephoneEventFails) {
 
 }  // namespace
 }  // namespace tipring::sdp
+
+namespace tipring::sdp {
+namespace {
+
+TEST(Direction, SetDirectionReplacesTheMediaAttributeAndKeepsTheOthers) {
+  MediaDescription m;
+  m.attributes.add("rtpmap", "0 PCMU/8000");
+  m.attributes.add("sendrecv");
+  m.attributes.add("rtcp-mux");
+  set_direction(m, Direction::sendonly);
+  ASSERT_EQ(m.attributes.items.size(), 3U);
+  EXPECT_EQ(m.attributes.items[0].name, "rtpmap");
+  EXPECT_EQ(m.attributes.items[1].name, "rtcp-mux");
+  EXPECT_EQ(m.attributes.items[2].name, "sendonly");
+}
+
+TEST(Direction, ReversedSwapsSendAndReceive) {
+  EXPECT_EQ(reversed(Direction::sendonly), Direction::recvonly);
+  EXPECT_EQ(reversed(Direction::recvonly), Direction::sendonly);
+  EXPECT_EQ(reversed(Direction::sendrecv), Direction::sendrecv);
+  EXPECT_EQ(reversed(Direction::inactive), Direction::inactive);
+  EXPECT_EQ(direction_from_attribute("recvonly"), Direction::recvonly);
+  EXPECT_EQ(direction_from_attribute("RECVONLY"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace tipring::sdp

@@ -52,3 +52,31 @@ TEST(MediaFormat, EventListsAreParametersWithoutName) {
 
 }  // namespace
 }  // namespace tipring::sdp
+
+namespace tipring::sdp {
+namespace {
+
+TEST(Attributes, ForFormatMatchesTheWholePayloadTypeOnly) {
+  Attributes attrs;
+  attrs.add("rtpmap", "1011 x/8000");
+  attrs.add("rtpmap", "101 telephone-event/8000");
+  attrs.add("fmtp", "101");
+  EXPECT_EQ(attrs.for_format("rtpmap", "101"), "telephone-event/8000");
+  EXPECT_EQ(attrs.for_format("rtpmap", "10"), std::nullopt);
+  EXPECT_EQ(attrs.for_format("fmtp", "101"), "");
+  EXPECT_EQ(attrs.for_format("fmtp", "1011"), std::nullopt);
+}
+
+TEST(MediaFormat, RtpmapForFallsBackToTheStaticTableAndIgnoresABrokenRtpmap) {
+  MediaDescription m;
+  m.formats = {"0", "96", "97"};
+  m.attributes.add("rtpmap", "96 opus/48000/2");
+  m.attributes.add("rtpmap", "97 broken");
+  EXPECT_EQ(rtpmap_for(m, "0"), (RtpMap{"PCMU", 8000, 1}));
+  EXPECT_EQ(rtpmap_for(m, "96"), (RtpMap{"opus", 48000, 2}));
+  EXPECT_EQ(rtpmap_for(m, "97"), std::nullopt);
+  EXPECT_EQ(rtpmap_for(m, "98"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace tipring::sdp
