@@ -178,7 +178,7 @@ Result<void> MediaRelay::open_channel(Leg& leg) {
     if (!port) {
       return fail("media relay port range", "no free port pair left");
     }
-    auto socket = UdpSocket::bind(Endpoint{bind_endpoint_.ip, *port});
+    auto socket = MediaSocket::bind(Endpoint{bind_endpoint_.ip, *port});
     if (socket) {
       leg.rtp.socket = std::move(*socket);
       leg.rtp.port = *port;
@@ -200,7 +200,7 @@ Result<void> MediaRelay::open_rtcp_channel(Leg& leg) {
   if (leg.rtcp.socket.is_open()) {
     return {};
   }
-  auto socket = UdpSocket::bind(Endpoint{bind_endpoint_.ip, leg.rtcp.port});
+  auto socket = MediaSocket::bind(Endpoint{bind_endpoint_.ip, leg.rtcp.port});
   if (!socket) {
     return tl::unexpected(socket.error());
   }

@@ -44,7 +44,7 @@ NgServer::~NgServer() {
 }
 
 Result<void> NgServer::start(const Endpoint& listen) {
-  auto socket = UdpSocket::bind(listen);
+  auto socket = MediaSocket::bind(listen);
   if (!socket) {
     return tl::unexpected(socket.error());
   }

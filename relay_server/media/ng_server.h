@@ -4,8 +4,8 @@
 
 #include "protocol/core/error.h"
 #include "relay_server/media/endpoint.h"
+#include "relay_server/media/media_socket.h"
 #include "relay_server/media/ng_control.h"
-#include "relay_server/media/udp_socket.h"
 
 #include <atomic>
 #include <memory>
@@ -33,7 +33,7 @@ private:
   void loop();
 
   NgControl control_;
-  UdpSocket socket_;
+  MediaSocket socket_;
   std::uint16_t port_ = 0;
   std::thread thread_;
   std::atomic<bool> running_{false};

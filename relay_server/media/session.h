@@ -6,7 +6,7 @@
 
 #include "relay_server/media/counters.h"
 #include "relay_server/media/latch.h"
-#include "relay_server/media/udp_socket.h"
+#include "relay_server/media/media_socket.h"
 
 #include <array>
 #include <atomic>
@@ -21,7 +21,7 @@ struct Leg;
 struct Channel {
   Leg* leg = nullptr;
   PacketChannel kind = PacketChannel::rtp;
-  UdpSocket socket;
+  MediaSocket socket;
   std::uint16_t port = 0;
   bool watched = false;  // registered with the worker's poller
 };

@@ -234,6 +234,19 @@ TEST_F(RelayedCall, HeldSessionOutlivesTheIdleTimeoutUntilTheHeldTimeout) {
   EXPECT_EQ(released[0].reason, ReleaseReason::held_timeout);
 }
 
+TEST_F(RelayedCall, OfferWithoutAnswerExpiresAfterTheIdleTimeout) {
+  start(loopback_config(41900, 41999));
+  relay->on_session_released([&](const SessionSummary& s) { released.push_back(s); });
+  offer();
+
+  relay->expire_idle(monotonic_now() + 61s);
+
+  EXPECT_EQ(relay->session_count(), 0u);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].reason, ReleaseReason::idle_timeout);
+  EXPECT_TRUE(released[0].to_tag.empty());
+}
+
 TEST_F(RelayedCall, ReleasedPortsAreQuarantinedAndNotReissued) {
   start(loopback_config(41500, 41503));  // two port pairs: exactly one session
   offer();

@@ -1,4 +1,4 @@
-#include "relay_server/media/udp_socket.h"
+#include "relay_server/media/media_socket.h"
 
 #include <cerrno>
 #include <cstring>
@@ -19,8 +19,8 @@ constexpr int kCloseOnExec = 0;
 #endif
 }  // namespace
 
-Result<UdpSocket> UdpSocket::bind(const Endpoint& local) {
-  UdpSocket s;
+Result<MediaSocket> MediaSocket::bind(const Endpoint& local) {
+  MediaSocket s;
   s.v4_ = local.ip.is_v4();
   s.fd_ = ::socket(s.v4_ ? AF_INET : AF_INET6, SOCK_DGRAM | kCloseOnExec, 0);
   if (s.fd_ < 0) {
@@ -38,15 +38,15 @@ Result<UdpSocket> UdpSocket::bind(const Endpoint& local) {
   return s;
 }
 
-UdpSocket::~UdpSocket() {
+MediaSocket::~MediaSocket() {
   close();
 }
 
-UdpSocket::UdpSocket(UdpSocket&& other) noexcept : fd_(other.fd_), v4_(other.v4_) {
+MediaSocket::MediaSocket(MediaSocket&& other) noexcept : fd_(other.fd_), v4_(other.v4_) {
   other.fd_ = -1;
 }
 
-UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
+MediaSocket& MediaSocket::operator=(MediaSocket&& other) noexcept {
   if (this != &other) {
     close();
     fd_ = other.fd_;
@@ -56,7 +56,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
   return *this;
 }
 
-void UdpSocket::close() {
+void MediaSocket::close() {
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;

@@ -1,4 +1,4 @@
-// UdpSocket: an owned, non-blocking UDP socket bound to one media address and port. The
+// MediaSocket: an owned, non-blocking UDP socket bound to one media address and port. The
 // relay binds to its configured media address, never the wildcard (rtpproxy's and
 // rtpengine's practice: media for one address cannot arrive through another).
 #pragma once
@@ -10,15 +10,15 @@
 
 namespace tipring::relay {
 
-class UdpSocket {
+class MediaSocket {
 public:
-  UdpSocket() = default;
-  static Result<UdpSocket> bind(const Endpoint& local);
-  ~UdpSocket();
-  UdpSocket(UdpSocket&& other) noexcept;
-  UdpSocket& operator=(UdpSocket&& other) noexcept;
-  UdpSocket(const UdpSocket&) = delete;
-  UdpSocket& operator=(const UdpSocket&) = delete;
+  MediaSocket() = default;
+  static Result<MediaSocket> bind(const Endpoint& local);
+  ~MediaSocket();
+  MediaSocket(MediaSocket&& other) noexcept;
+  MediaSocket& operator=(MediaSocket&& other) noexcept;
+  MediaSocket(const MediaSocket&) = delete;
+  MediaSocket& operator=(const MediaSocket&) = delete;
 
   [[nodiscard]] int fd() const { return fd_; }
   [[nodiscard]] bool is_open() const { return fd_ >= 0; }
