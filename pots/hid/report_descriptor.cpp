@@ -198,6 +198,7 @@ Result<ReportDescriptor> parse_report_descriptor(std::span<const std::uint8_t> b
                          global.report_id,
                          offset,
                          global.report_size,
+                         1,
                          false,
                          true,
                          relative,
@@ -212,12 +213,14 @@ Result<ReportDescriptor> parse_report_descriptor(std::span<const std::uint8_t> b
           offset += global.report_size;
         }
       } else {
-        for (std::uint32_t i = 0; i < global.report_count; ++i) {
-          descriptor.fields.push_back(HidField{kind, global.report_id, offset, global.report_size,
-                                               false, false, relative, global.logical_min,
-                                               global.logical_max, HidUsage{0, 0}, usages});
-          offset += global.report_size;
-        }
+        // An array: report_count slots, each holding the index of a pressed usage.
+        descriptor.fields.push_back(HidField{
+            kind, global.report_id, offset, global.report_size, global.report_count, false, false,
+            relative, global.logical_min, global.logical_max, HidUsage{0, 0}, usages});
+        offset += global.report_size * global.report_count;
+      }
+      if (descriptor.fields.size() > 4096) {
+        return fail(kRule, "more than 4096 fields");
       }
     }
     local = LocalState{};

@@ -27,7 +27,8 @@ struct HidField {
   HidReportKind kind;
   std::uint8_t report_id;    // 0 when the device does not number its reports
   std::uint32_t bit_offset;  // within the report, after the report id byte
-  std::uint32_t bit_size;
+  std::uint32_t bit_size;    // of one element
+  std::uint32_t count;       // elements: 1 for a variable bit, the slots of an array
   bool constant;
   bool variable;  // false: an array of usage indices
   bool relative;  // one-shot/toggle rather than a state

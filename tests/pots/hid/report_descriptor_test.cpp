@@ -78,13 +78,14 @@ TEST(ReportDescriptor, ArraysUsageRangesAndPushPop) {
       0x75, 0x01, 0x95, 0x01, 0x81, 0x02,  // one bit, variable
       0xC0};
   const auto d = parse_report_descriptor(bytes).value();
-  ASSERT_EQ(d.fields.size(), 3U);
+  ASSERT_EQ(d.fields.size(), 2U);
   EXPECT_FALSE(d.fields[0].variable);
+  EXPECT_EQ(d.fields[0].count, 2U);
+  EXPECT_EQ(d.fields[0].bit_size, 8U);
   EXPECT_EQ(d.fields[0].array_usages.size(), 12U);
   EXPECT_EQ(d.fields[0].array_usages.back(), (HidUsage{0x0B, 0xBB}));
-  EXPECT_EQ(d.fields[1].bit_offset, 8U);
-  EXPECT_EQ(d.fields[2].usage, (HidUsage{0x0B, 0x20}));
-  EXPECT_EQ(d.fields[2].bit_offset, 16U);
+  EXPECT_EQ(d.fields[1].usage, (HidUsage{0x0B, 0x20}));
+  EXPECT_EQ(d.fields[1].bit_offset, 16U);
   EXPECT_FALSE(d.numbered_reports);
 }
 
