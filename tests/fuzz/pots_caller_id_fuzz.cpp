@@ -1,10 +1,10 @@
 // Caller-ID message decoding (GR-30-CORE SDMF/MDMF) and DTMF CLIP on arbitrary bytes.
+#include "pots/caller_id/caller_id_message.h"
+#include "pots/caller_id/dtmf_caller_id.h"
+
 #include <cstdint>
 #include <span>
 #include <string_view>
-
-#include "pots/caller_id/caller_id_message.h"
-#include "pots/caller_id/dtmf_caller_id.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> bytes(data, size);

@@ -1,8 +1,8 @@
 // RFC 3435 digit maps: parse, then match the tail of the input as dialled digits.
+#include "pots/dial_plan/digit_map.h"
+
 #include <cstdint>
 #include <string_view>
-
-#include "pots/dial_plan/digit_map.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

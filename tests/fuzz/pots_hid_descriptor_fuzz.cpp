@@ -1,10 +1,10 @@
 // HID report descriptors: parse, map telephony usages, decode a report and build LEDs.
-#include <cstdint>
-#include <algorithm>
-#include <span>
-
 #include "pots/hid/report_descriptor.h"
 #include "pots/hid/telephony_report_map.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> bytes(data, size);

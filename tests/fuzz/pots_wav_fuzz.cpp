@@ -1,8 +1,8 @@
 // RIFF/WAVE parsing of analysis files.
+#include "pots/analysis/wav_file.h"
+
 #include <cstdint>
 #include <vector>
-
-#include "pots/analysis/wav_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::vector<std::uint8_t> bytes(data, data + size);
