@@ -15,8 +15,11 @@ void CallerIdReceiver::process(Samples in, std::vector<CallerIdMessage>& out) {
   fsk_.process(in, bytes_);
   for (const auto& byte : bytes_) {
     if (message_.empty()) {
-      // Seizure bytes (0x55) have no mark run before them; a message does.
-      if (byte.marks_before >= min_mark_bits_) {
+      // Seizure bytes (0x55) have no mark run before them; a message does, and starts with
+      // a message type this display knows (caller ID or message waiting, SDMF or MDMF).
+      const bool known_type =
+          byte.value == 0x04 || byte.value == 0x06 || byte.value == 0x80 || byte.value == 0x82;
+      if (byte.marks_before >= min_mark_bits_ && known_type) {
         message_.push_back(byte.value);
         message_start_ = byte.start_sample;
       }

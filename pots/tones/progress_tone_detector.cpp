@@ -77,6 +77,7 @@ ProgressToneDetector::ProgressToneDetector(const TonePlan& plan) : window_(kWind
     }
     const auto& segments = signal.phases.front().segments;
     std::vector<Labelled> described;
+    described.reserve(segments.size());
     for (const auto& segment : segments) {
       described.push_back(segment.components.empty() ? Labelled{0, -200.0} : describe(segment));
     }

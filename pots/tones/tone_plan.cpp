@@ -11,7 +11,7 @@ namespace tipring::pots {
 namespace {
 
 // Building blocks, so each plan reads like its row in the reference table.
-ToneSegment on(std::vector<double> hz, double dbm0, double ms) {
+ToneSegment on(const std::vector<double>& hz, double dbm0, double ms) {
   ToneSegment segment{{}, ms};
   for (double f : hz) {
     segment.components.push_back({f, dbm0});
@@ -23,20 +23,20 @@ ToneSegment off(double ms) {
   return ToneSegment{{}, ms};
 }
 
-ToneSignal steady(std::vector<double> hz, double dbm0) {
-  return ToneSignal{{TonePhase{{on(std::move(hz), dbm0, 1000.0)}, 0}}};
+ToneSignal steady(const std::vector<double>& hz, double dbm0) {
+  return ToneSignal{{TonePhase{{on(hz, dbm0, 1000.0)}, 0}}};
 }
 
 ToneSignal cadence(std::vector<ToneSegment> segments) {
   return ToneSignal{{TonePhase{std::move(segments), 0}}};
 }
 
-ToneSignal on_off(std::vector<double> hz, double dbm0, double on_ms, double off_ms) {
-  return cadence({on(std::move(hz), dbm0, on_ms), off(off_ms)});
+ToneSignal on_off(const std::vector<double>& hz, double dbm0, double on_ms, double off_ms) {
+  return cadence({on(hz, dbm0, on_ms), off(off_ms)});
 }
 
 // Message waiting: ten 0.1/0.1 interruptions, then steady dial tone (GR-506).
-ToneSignal stutter(std::vector<double> hz, double dbm0) {
+ToneSignal stutter(const std::vector<double>& hz, double dbm0) {
   return ToneSignal{
       {TonePhase{{on(hz, dbm0, 100.0), off(100.0)}, 10}, TonePhase{{on(hz, dbm0, 1000.0)}, 0}}};
 }

@@ -5,6 +5,8 @@
 #include "pots/dtmf/dtmf_keys.h"
 #include "test_signals.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -180,6 +182,69 @@ TEST(DtmfDetector, SingleTonesAreNotKeys) {
   for (double hz : {697.0, 941.0, 1209.0, 1633.0}) {
     EXPECT_EQ(detect(test::tones({{hz, -5.0}}, 200)), "") << hz;
   }
+}
+
+}  // namespace
+}  // namespace tipring::pots
+
+namespace tipring::pots {
+namespace {
+
+// Characterises where the detector's decisions actually flip and checks they lie inside
+// Q.24's don't-care bands (1.5-3.5 % deviation; 23-40 ms duration). The measured edges are
+// printed and recorded as test properties.
+TEST(DtmfDetector, DecisionEdgesLieInsideTheQ24DontCareBands) {
+  auto accepted = [](double deviation, double on_ms, int lead) {
+    int count = 0;
+    for (char key : kAllKeys) {
+      DtmfToneSettings s;
+      s.low_frequency_scale = 1.0 + deviation;
+      s.high_frequency_scale = 1.0 + deviation;
+      s.on_ms = on_ms;
+      s.off_ms = 50;
+      Buffer b(static_cast<std::size_t>(400 + lead), 0);
+      const auto tone = generate_dtmf(std::string(1, key), s);
+      b.insert(b.end(), tone.begin(), tone.end());
+      count += static_cast<int>(detect(b).size());
+    }
+    return count;
+  };
+  for (double sign : {1.0, -1.0}) {
+    double all_up_to = 0.0;
+    double none_from = 1.0;
+    for (int tenth = 10; tenth <= 40; tenth += 2) {
+      const double dev = tenth / 1000.0;
+      const int got = accepted(sign * dev, 100, 0);
+      if (got == 16) {
+        all_up_to = dev;
+      }
+      if (got == 0) {
+        none_from = std::min(none_from, dev);
+      }
+    }
+    EXPECT_GE(all_up_to, 0.015);
+    EXPECT_LE(none_from, 0.035);
+    std::printf("deviation %c: every key accepted up to %.1f %%, none from %.1f %%\n",
+                sign > 0 ? '+' : '-', all_up_to * 100, none_from * 100);
+  }
+  double longest_rejected = 0.0;
+  double shortest_always = 100.0;
+  for (double ms = 20; ms <= 45; ms += 1) {
+    int got = 0;
+    for (int lead = 0; lead < 51; lead += 10) {
+      got += accepted(0.0, ms, lead);
+    }
+    if (got == 0) {
+      longest_rejected = ms;
+    }
+    if (got == 16 * 6 && shortest_always == 100.0) {
+      shortest_always = ms;
+    }
+  }
+  EXPECT_GE(longest_rejected, 23.0);
+  EXPECT_LE(shortest_always, 40.0);
+  std::printf("duration: every tone of %.0f ms or less rejected, every tone from %.0f ms found\n",
+              longest_rejected, shortest_always);
 }
 
 }  // namespace
