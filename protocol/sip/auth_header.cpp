@@ -62,7 +62,8 @@ Result<AuthHeader> AuthHeader::parse(std::string_view value) {
     } else {
       auto token = s.token();
       if (token.empty()) {
-        return fail(kRule, "auth-param '" + p.name + "' needs a token or quoted-string value");
+        return fail(kRule,
+                    syntax::cat("auth-param '", p.name, "' needs a token or quoted-string value"));
       }
       p.value = std::string(token);
     }
@@ -70,7 +71,7 @@ Result<AuthHeader> AuthHeader::parse(std::string_view value) {
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail(kRule, "unexpected '" + std::string(s.rest()) + "'");
+    return fail(kRule, syntax::cat("unexpected '", s.rest(), "'"));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "protocol/sip/syntax.h"
 
+#include <cstring>
+
 namespace tipring::sip::syntax {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -24,6 +26,27 @@ bool is_token(std::string_view s) {
     }
   }
   return true;
+}
+
+std::size_t find_line_break(std::string_view s, std::size_t pos) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const char* data = s.data();
+  while (pos + 8 <= s.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, data + pos, 8);
+    std::uint64_t cr = word ^ (kOnes * '\r');
+    std::uint64_t lf = word ^ (kOnes * '\n');
+    // Non-zero iff some byte of cr or lf is zero, i.e. some octet is CR or LF.
+    if ((((cr - kOnes) & ~cr) | ((lf - kOnes) & ~lf)) & kHighs) {
+      break;
+    }
+    pos += 8;
+  }
+  while (pos < s.size() && data[pos] != '\r' && data[pos] != '\n') {
+    ++pos;
+  }
+  return pos;
 }
 
 std::string_view trim_lws(std::string_view s) {
@@ -192,7 +215,7 @@ Result<ParamView> generic_param(Scanner& s, std::string_view rule) {
   }
   p.value = s.token();
   if (p.value.empty()) {
-    return fail(rule, "parameter '" + std::string(p.name) + "' has '=' but no value");
+    return fail(rule, cat("parameter '", p.name, "' has '=' but no value"));
   }
   return p;
 }

@@ -64,7 +64,7 @@ bool valid_hostname(std::string_view s) {
 Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::string_view rule) {
   auto v = syntax::parse_decimal(digits, 65535);
   if (!v) {
-    return fail(rule, "port '" + std::string(digits) + "' is not a number up to 65535");
+    return fail(rule, syntax::cat("port '", digits, "' is not a number up to 65535"));
   }
   return std::optional<std::uint16_t>(static_cast<std::uint16_t>(*v));
 }
@@ -120,7 +120,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     std::size_t colon = userinfo.find(':');
     v.user = userinfo.substr(0, colon);
     if (v.user.empty() || !all_of_class(v.user, syntax::kUnreserved | syntax::kUserUnreserved)) {
-      return fail(kSipUriRule, "invalid user part '" + std::string(v.user) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid user part '", v.user, "'"));
     }
     if (colon != std::string_view::npos) {
       v.has_password = true;
@@ -135,14 +135,14 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
   if (!rest.empty() && rest[0] == '[') {
     std::size_t close = rest.find(']');
     if (close == std::string_view::npos || !valid_ipv6(rest.substr(1, close - 1))) {
-      return fail(kSipUriRule, "invalid IPv6 reference in '" + std::string(rest) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid IPv6 reference in '", rest, "'"));
     }
     host_end = close + 1;
   } else {
     host_end = rest.find_first_of(":;?");
     host_end = host_end == std::string_view::npos ? rest.size() : host_end;
     if (!valid_host(rest.substr(0, host_end))) {
-      return fail(kSipUriRule, "invalid host '" + std::string(rest.substr(0, host_end)) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid host '", rest.substr(0, host_end), "'"));
     }
   }
   v.host = rest.substr(0, host_end);
@@ -160,7 +160,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
   std::size_t q = rest.find('?');
   v.params = rest.substr(0, q);
   if (!valid_uri_params(v.params)) {
-    return fail(kSipUriRule, "invalid uri-parameters '" + std::string(v.params) + "'");
+    return fail(kSipUriRule, syntax::cat("invalid uri-parameters '", v.params, "'"));
   }
   if (q != std::string_view::npos) {
     if (context == UriContext::RequestUri) {
@@ -168,7 +168,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     }
     v.headers = rest.substr(q + 1);
     if (!valid_uri_headers(v.headers)) {
-      return fail(kSipUriRule, "invalid headers '" + std::string(v.headers) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid headers '", v.headers, "'"));
     }
   }
   return v;
@@ -183,7 +183,7 @@ Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
   for (char c : v.user) {
     if (!syntax::is_hex(c) && std::string_view("*#+-.()pPwW").find(c) == std::string_view::npos) {
       return fail("RFC 3966 §3 telephone-subscriber",
-                  "invalid character in '" + std::string(v.user) + "'");
+                  syntax::cat("invalid character in '", v.user, "'"));
     }
   }
   if (semi != std::string_view::npos) {
@@ -280,7 +280,7 @@ Result<UriView> parse_uri(std::string_view text, UriContext context) {
   UriView v;
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {
-    return fail(kAbsoluteUriRule, "'" + std::string(text) + "' does not start with a scheme");
+    return fail(kAbsoluteUriRule, syntax::cat("'", text, "' does not start with a scheme"));
   }
   v.scheme_text = text.substr(0, colon);
   std::string_view rest = text.substr(colon + 1);
@@ -299,7 +299,7 @@ Result<UriView> parse_uri(std::string_view text, UriContext context) {
   for (char c : rest) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7F || c == '<' || c == '>' || c == '"') {
-      return fail(kAbsoluteUriRule, "character not allowed in '" + std::string(text) + "'");
+      return fail(kAbsoluteUriRule, syntax::cat("character not allowed in '", text, "'"));
     }
   }
   v.opaque = rest;
@@ -361,17 +361,25 @@ bool same_text(std::string_view a, std::string_view b, bool fold_case) {
   return canonical(a, fold_case) == canonical(b, fold_case);
 }
 
+// Parameter names compare case-insensitively after unescaping (%6C%72 is "lr").
+const Param* find_canonical(const Params& params, std::string_view canonical_name) {
+  for (const Param& p : params) {
+    if (canonical(p.name, true) == canonical_name) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
 bool params_match(const Params& a, const Params& b) {
   static constexpr std::string_view kMustMatch[] = {"transport", "user", "ttl", "method", "maddr"};
   for (std::string_view name : kMustMatch) {
-    const Param* pa = find_param(a, name);
-    const Param* pb = find_param(b, name);
-    if ((pa == nullptr) != (pb == nullptr)) {
+    if ((find_canonical(a, name) == nullptr) != (find_canonical(b, name) == nullptr)) {
       return false;
     }
   }
   for (const Param& pa : a) {
-    const Param* pb = find_param(b, pa.name);
+    const Param* pb = find_canonical(b, canonical(pa.name, true));
     if (pb != nullptr && (pa.has_value != pb->has_value || !same_text(pa.value, pb->value, true))) {
       return false;
     }

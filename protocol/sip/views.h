@@ -60,6 +60,11 @@ struct ViaView {
 // Parses one via-parm at the scanner; stops before a following COMMA or the end.
 Result<ViaView> parse_via(syntax::Scanner& s);
 
+// Grammar checks without building the owning values (the parser validates every known
+// header field; callers ask for typed values only when they need them).
+Result<void> check_token_list(std::string_view value);
+Result<void> check_media_type(std::string_view value);
+
 // Host validity (§25.1 host): hostname, IPv4address or IPv6reference.
 bool valid_host(std::string_view host);
 bool valid_ipv4(std::string_view s);
