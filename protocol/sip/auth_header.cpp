@@ -34,7 +34,7 @@ Result<AuthHeader> AuthHeader::parse(std::string_view value) {
   {
     // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" (RFC 7235 §2.1)
     syntax::Scanner t = s;
-    auto chars = t.take_while(is_token68_char);
+    auto chars = t.take_while([](char c) { return is_token68_char(c); });
     t.take_while([](char c) { return c == '='; });
     std::size_t end = t.pos;
     t.skip_lws();

@@ -9,7 +9,7 @@ Result<CSeq> CSeq::parse(std::string_view value) {
   constexpr std::string_view kRule = "RFC 3261 §20.16 CSeq";
   syntax::Scanner s{value, 0};
   s.skip_lws();
-  auto digits = s.take_while(syntax::is_digit);
+  auto digits = s.digits();
   auto number = syntax::parse_decimal(digits, kMaxCSeq);
   if (!number) {
     return fail(kRule, digits.empty() ? "missing sequence number"

@@ -258,18 +258,19 @@ Result<void> MessageParser::status_line(std::string_view line) {
 
 Result<void> MessageParser::header_line(std::string_view line) {
   // message-header = field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) {
-    return fail(kMessageHeader, "header line without ':'");
+  std::size_t end = 0;
+  while (end < line.size() && syntax::is_token_char(line[end])) {
+    ++end;
   }
-  std::string_view name = line.substr(0, colon);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
-    name.remove_suffix(1);
+  std::string_view name = line.substr(0, end);
+  while (end < line.size() && (line[end] == ' ' || line[end] == '\t')) {
+    ++end;
   }
-  if (!syntax::is_token(name)) {
-    return fail(kMessageHeader, syntax::cat("header name '", name, "' is not a token"));
+  if (name.empty() || end >= line.size() || line[end] != ':') {
+    return fail(kMessageHeader, syntax::cat("'", line.substr(0, end + 1),
+                                            "' is not a header name (token) followed by ':'"));
   }
-  std::string_view value = syntax::trim_lws(line.substr(colon + 1));
+  std::string_view value = syntax::trim_lws(line.substr(end + 1));
   Message::StoredHeader h;
   h.id = header_id(name);
   h.name = m_.span_of(name);
@@ -360,7 +361,7 @@ Result<void> MessageParser::index(Message& m, bool strict) {
           break;
         }
         syntax::Scanner s{value, 0};
-        auto number = syntax::parse_decimal(s.take_while(syntax::is_digit), kMaxCSeq);
+        auto number = syntax::parse_decimal(s.digits(), kMaxCSeq);
         std::size_t before = s.pos;
         s.skip_lws();
         auto method = s.token();

@@ -1,5 +1,6 @@
 #include "protocol/sip/syntax.h"
 
+#include <bit>
 #include <cstring>
 
 namespace tipring::sip::syntax {
@@ -37,8 +38,13 @@ std::size_t find_line_break(std::string_view s, std::size_t pos) {
     std::memcpy(&word, data + pos, 8);
     std::uint64_t cr = word ^ (kOnes * '\r');
     std::uint64_t lf = word ^ (kOnes * '\n');
-    // Non-zero iff some byte of cr or lf is zero, i.e. some octet is CR or LF.
-    if ((((cr - kOnes) & ~cr) | ((lf - kOnes) & ~lf)) & kHighs) {
+    // Non-zero iff some byte of cr or lf is zero, i.e. some octet is CR or LF; the lowest
+    // set bit marks the first such octet exactly (borrows only propagate upwards).
+    std::uint64_t found = (((cr - kOnes) & ~cr) | ((lf - kOnes) & ~lf)) & kHighs;
+    if (found != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return pos + static_cast<std::size_t>(std::countr_zero(found)) / 8;
+      }
       break;
     }
     pos += 8;

@@ -22,6 +22,7 @@ enum CharClass : std::uint8_t {
   kParamUnreserved = 16,   // "[" / "]" / "/" / ":" / "&" / "+" / "$"
   kHeaderUnreserved = 32,  // "[" / "]" / "/" / "?" / ":" / "+" / "$"
   kWord = 64,              // word chars of Call-ID: token plus ( ) < > : \ " / [ ] ? { }
+  kAlnum = 128,
 };
 
 constexpr std::array<std::uint8_t, 256> make_char_table() {
@@ -34,7 +35,7 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
   for (int c = 0; c < 256; ++c) {
     bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (alnum) {
-      t[static_cast<std::size_t>(c)] = kToken | kUnreserved | kWord;
+      t[static_cast<std::size_t>(c)] = kToken | kUnreserved | kWord | kAlnum;
     }
   }
   add("-.!%*_+`'~", kToken | kWord);
@@ -62,7 +63,7 @@ constexpr bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 constexpr bool is_alnum(char c) {
-  return is_digit(c) || is_alpha(c);
+  return has_class(c, kAlnum);
 }
 constexpr bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -133,7 +134,12 @@ struct Scanner {
     }
     return text.substr(start, pos - start);
   }
-  std::string_view token() { return take_while(is_token_char); }
+  std::string_view token() {
+    return take_while([](char c) { return is_token_char(c); });
+  }
+  std::string_view digits() {
+    return take_while([](char c) { return is_digit(c); });
+  }
 };
 
 // quoted-string = SWS DQUOTE *(qdtext / quoted-pair) DQUOTE, scanner positioned at the

@@ -13,12 +13,18 @@ constexpr std::string_view kSipUriRule = "RFC 3261 §25.1 SIP-URI";
 constexpr std::string_view kAbsoluteUriRule = "RFC 3261 §25.1 absoluteURI";
 
 bool all_of_class(std::string_view s, std::uint8_t classes) {
-  for (char c : s) {
-    if (c != '%' && !syntax::has_class(c, classes)) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !syntax::is_hex(s[i + 1]) || !syntax::is_hex(s[i + 2])) {
+        return false;
+      }
+      i += 2;
+    } else if (!syntax::has_class(c, classes)) {
       return false;
     }
   }
-  return syntax::valid_escapes(s);
+  return true;
 }
 
 bool valid_scheme(std::string_view s) {
@@ -35,30 +41,30 @@ bool valid_scheme(std::string_view s) {
 
 bool valid_hostname(std::string_view s) {
   // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and inner '-',
-  // the toplabel starting with ALPHA.
+  // the toplabel starting with ALPHA. One pass: this runs for every URI and Via.
   if (!s.empty() && s.back() == '.') {
     s.remove_suffix(1);
   }
   if (s.empty()) {
     return false;
   }
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
-    if (label.empty() || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!syntax::is_alnum(c) && c != '-') {
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.') {
+      if (i == label_start || s[i - 1] == '-') {
         return false;
       }
+      label_start = i + 1;
+    } else if (c == '-') {
+      if (i == label_start) {
+        return false;
+      }
+    } else if (!syntax::is_alnum(c)) {
+      return false;
     }
-    if (dot == std::string_view::npos) {
-      return syntax::is_alpha(label.front());
-    }
-    start = dot + 1;
   }
+  return label_start < s.size() && s.back() != '-' && syntax::is_alpha(s[label_start]);
 }
 
 Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::string_view rule) {
@@ -139,8 +145,10 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     }
     host_end = close + 1;
   } else {
-    host_end = rest.find_first_of(":;?");
-    host_end = host_end == std::string_view::npos ? rest.size() : host_end;
+    while (host_end < rest.size() && rest[host_end] != ':' && rest[host_end] != ';' &&
+           rest[host_end] != '?') {
+      ++host_end;
+    }
     if (!valid_host(rest.substr(0, host_end))) {
       return fail(kSipUriRule, syntax::cat("invalid host '", rest.substr(0, host_end), "'"));
     }
@@ -272,8 +280,12 @@ bool valid_host(std::string_view host) {
   if (host.front() == '[') {
     return host.size() > 2 && host.back() == ']' && valid_ipv6(host.substr(1, host.size() - 2));
   }
-  bool numeric = host.find_first_not_of("0123456789.") == std::string_view::npos;
-  return numeric ? valid_ipv4(host) : valid_hostname(host);
+  for (char c : host) {
+    if (!syntax::is_digit(c) && c != '.') {
+      return valid_hostname(host);
+    }
+  }
+  return valid_ipv4(host);
 }
 
 Result<UriView> parse_uri(std::string_view text, UriContext context) {

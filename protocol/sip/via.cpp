@@ -65,7 +65,7 @@ Result<ViaView> parse_via(syntax::Scanner& s) {
     return fail(kViaRule, syntax::cat("invalid sent-by host '", v.host, "'"));
   }
   if (s.consume_separator(':')) {
-    auto digits = s.take_while(syntax::is_digit);
+    auto digits = s.digits();
     auto port = syntax::parse_decimal(digits, 65535);
     if (!port) {
       return fail(kViaRule, "invalid sent-by port");

@@ -3,6 +3,8 @@
 #include "protocol/sip/header_id.h"
 #include "protocol/sip/reason_phrase.h"
 
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -31,6 +33,20 @@ INSTANTIATE_TEST_SUITE_P(
         NameCase{"s", HeaderId::Subject}, NameCase{"www-authenticate", HeaderId::WwwAuthenticate},
         NameCase{"Flow-Timer", HeaderId::FlowTimer}, NameCase{"C%6Fntact", HeaderId::Other},
         NameCase{"X-Custom", HeaderId::Other}, NameCase{"q", HeaderId::Other}));
+
+TEST(HeaderNames, EveryCanonicalNameResolvesToItsIdInAnyCase) {
+  for (auto i = static_cast<int>(HeaderId::Via); i < static_cast<int>(HeaderId::Count_); ++i) {
+    auto id = static_cast<HeaderId>(i);
+    std::string name(header_name(id));
+    EXPECT_EQ(header_id(name), id) << name;
+    for (char& c : name) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    EXPECT_EQ(header_id(name), id) << name;
+    name.push_back('x');
+    EXPECT_EQ(header_id(name), HeaderId::Other) << name;
+  }
+}
 
 TEST(HeaderNames, CanonicalNames) {
   EXPECT_EQ(header_name(HeaderId::CallId), "Call-ID");
