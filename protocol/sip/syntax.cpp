@@ -219,7 +219,12 @@ Result<ParamView> generic_param(Scanner& s, std::string_view rule) {
     p.value = s.text.substr(start, s.pos - start);
     return p;
   }
-  p.value = s.token();
+  if (iequals(p.name, "received")) {
+    // via-received = "received" EQUAL (IPv4address / IPv6address): a bare IPv6 address.
+    p.value = s.take_while([](char c) { return is_token_char(c) || c == ':'; });
+  } else {
+    p.value = s.token();
+  }
   if (p.value.empty()) {
     return fail(rule, cat("parameter '", p.name, "' has '=' but no value"));
   }

@@ -64,6 +64,7 @@ Result<ViaView> parse_via(syntax::Scanner& s);
 // header field; callers ask for typed values only when they need them).
 Result<void> check_token_list(std::string_view value);
 Result<void> check_media_type(std::string_view value);
+Result<void> check_auth_header(std::string_view value);
 
 // Host validity (§25.1 host): hostname, IPv4address or IPv6reference.
 bool valid_host(std::string_view host);
