@@ -316,8 +316,8 @@ Result<void> MessageParser::index(Message& m, bool strict) {
             m.via_transport_ = m.span_of(v->transport);
             m.via_host_ = m.span_of(v->host);
             m.via_port_ = v->port;
-            if (auto b = syntax::find_param(v->params, "branch"); b && b->has_value) {
-              m.branch_ = m.span_of(b->value);
+            if (v->branch.has_value) {
+              m.branch_ = m.span_of(v->branch.value);
             }
           }
           if (!strict) {
@@ -343,8 +343,12 @@ Result<void> MessageParser::index(Message& m, bool strict) {
           ok = tl::unexpected(v.error());
           break;
         }
-        if (auto tag = syntax::find_param(v->params, "tag"); tag && tag->has_value) {
-          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(tag->value);
+        if (v->tag.has_value) {
+          if (v->tag.quoted()) {
+            ok = fail("RFC 3261 §25.1 tag-param", "a tag is a token, not a quoted-string");
+            break;
+          }
+          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v->tag.value);
         }
         break;
       }

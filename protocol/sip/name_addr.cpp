@@ -60,7 +60,8 @@ Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule) 
     return fail(rule, syntax::cat(uri.error().rule, ": ", uri.error().detail));
   }
   v.uri = *uri;
-  auto params = syntax::generic_params(s, rule);
+  v.tag.name = "tag";
+  auto params = syntax::generic_params(s, rule, &v.tag);
   if (!params) {
     return tl::unexpected(params.error());
   }

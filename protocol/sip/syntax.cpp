@@ -231,13 +231,19 @@ Result<ParamView> generic_param(Scanner& s, std::string_view rule) {
   return p;
 }
 
-Result<std::string_view> generic_params(Scanner& s, std::string_view rule) {
+Result<std::string_view> generic_params(Scanner& s, std::string_view rule, ParamView* capture) {
   std::size_t start = s.pos;
   std::size_t end = s.pos;
+  std::string_view wanted = capture != nullptr ? capture->name : std::string_view{};
+  bool captured = false;
   while (s.consume_separator(';')) {
     auto p = generic_param(s, rule);
     if (!p) {
       return tl::unexpected(p.error());
+    }
+    if (!captured && !wanted.empty() && iequals(p->name, wanted)) {
+      *capture = *p;
+      captured = true;
     }
     end = s.pos;
   }

@@ -171,7 +171,10 @@ Result<ParamView> generic_param(Scanner& s, std::string_view rule);
 
 // *( SEMI generic-param ) starting at the scanner; returns the raw span of the whole list
 // (empty if there is none) and leaves the scanner after it, before any LWS that follows.
-Result<std::string_view> generic_params(Scanner& s, std::string_view rule);
+// If `capture` is given, the first parameter named capture->name (case-insensitive) is
+// stored in *capture (has_value stays false when it is absent), saving a second scan.
+Result<std::string_view> generic_params(Scanner& s, std::string_view rule,
+                                        ParamView* capture = nullptr);
 
 // Walks a raw parameter list that generic_params() already validated.
 class ParamCursor {

@@ -206,20 +206,28 @@ Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
 }  // namespace
 
 bool valid_ipv4(std::string_view s) {
-  int parts = 0;
-  while (true) {
-    std::size_t dot = s.find('.');
-    std::string_view part = s.substr(0, dot);
-    if (part.size() > 3 || !syntax::parse_decimal(part, 255)) {
+  // IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255.
+  int parts = 1;
+  int digits = 0;
+  int value = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (digits == 0 || ++parts > 4) {
+        return false;
+      }
+      digits = 0;
+      value = 0;
+    } else if (syntax::is_digit(c) && digits < 3) {
+      value = value * 10 + (c - '0');
+      ++digits;
+      if (value > 255) {
+        return false;
+      }
+    } else {
       return false;
     }
-    ++parts;
-    if (dot == std::string_view::npos) {
-      break;
-    }
-    s = s.substr(dot + 1);
   }
-  return parts == 4;
+  return parts == 4 && digits > 0;
 }
 
 bool valid_ipv6(std::string_view s) {

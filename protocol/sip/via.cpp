@@ -72,7 +72,8 @@ Result<ViaView> parse_via(syntax::Scanner& s) {
     }
     v.port = static_cast<std::uint16_t>(*port);
   }
-  auto params = syntax::generic_params(s, kViaRule);
+  v.branch.name = "branch";
+  auto params = syntax::generic_params(s, kViaRule, &v.branch);
   if (!params) {
     return tl::unexpected(params.error());
   }

@@ -40,6 +40,7 @@ struct NameAddrView {
   std::string_view uri_text;
   UriView uri;
   std::string_view params;  // raw header params (validated generic-params)
+  syntax::ParamView tag;    // the tag parameter, if any (has_value false if absent)
 };
 
 // Parses one name-addr / addr-spec followed by header params, at the scanner; stops before
@@ -55,6 +56,7 @@ struct ViaView {
   std::string_view host;
   std::optional<std::uint16_t> port;
   std::string_view params;
+  syntax::ParamView branch;  // the branch parameter, if any (has_value false if absent)
 };
 
 // Parses one via-parm at the scanner; stops before a following COMMA or the end.

@@ -213,6 +213,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "RFC 3261 §25.1 Status-Line"},
         Rejection{"NoEmptyLine", samples::kOk.substr(0, samples::kOk.size() - 2),
                   "RFC 3261 §7.3 message-header"},
+        Rejection{"QuotedTag", replaced(samples::kOk, "tag=a6c85cf", "tag=\"a6c85cf\""),
+                  "RFC 3261 §25.1 tag-param"},
         Rejection{"BareLf", replaced(samples::kOk, "Content-Length: 0\r\n", "Content-Length: 0\n"),
                   "RFC 3261 §7.3 message-header"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
