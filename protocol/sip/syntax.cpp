@@ -241,7 +241,7 @@ Result<std::string_view> generic_params(Scanner& s, std::string_view rule, Param
     if (!p) {
       return tl::unexpected(p.error());
     }
-    if (!captured && !wanted.empty() && iequals(p->name, wanted)) {
+    if (capture != nullptr && !captured && !wanted.empty() && iequals(p->name, wanted)) {
       *capture = *p;
       captured = true;
     }
