@@ -3,6 +3,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tipring::sip::syntax {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -33,6 +37,21 @@ std::size_t find_line_break(std::string_view s, std::size_t pos) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
   const char* data = s.data();
+#if defined(__SSE2__)
+  // Sixteen octets per step where SSE2 is there (every x86-64): a compare per line end
+  // character and one movemask, about a third of the word-at-a-time loop's instructions.
+  const __m128i cr16 = _mm_set1_epi8('\r');
+  const __m128i lf16 = _mm_set1_epi8('\n');
+  while (pos + 16 <= s.size()) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(chunk, cr16), _mm_cmpeq_epi8(chunk, lf16));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (mask != 0) {
+      return pos + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+    pos += 16;
+  }
+#endif
   while (pos + 8 <= s.size()) {
     std::uint64_t word = 0;
     std::memcpy(&word, data + pos, 8);

@@ -88,8 +88,9 @@ std::string cat(const Parts&... parts) {
   return out;
 }
 bool is_token(std::string_view s);
-// The index of the first CR or LF at or after `pos`, or s.size(). Scans eight octets at a
-// time: line splitting is the one loop that touches every octet of the header section.
+// The index of the first CR or LF at or after `pos`, or s.size(). Scans sixteen (SSE2) or
+// eight octets at a time: line splitting is the one loop that touches every octet of the
+// header section.
 std::size_t find_line_break(std::string_view s, std::size_t pos);
 std::string_view trim_lws(std::string_view s);
 int hex_value(char c);
