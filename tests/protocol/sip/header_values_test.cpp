@@ -2,6 +2,7 @@
 
 #include "protocol/sip/header_id.h"
 #include "protocol/sip/reason_phrase.h"
+#include "protocol/sip/views.h"
 
 #include <cctype>
 
@@ -84,6 +85,39 @@ TEST(TokenList, ParsesCommaSeparatedTokensAndEmptyLists) {
   EXPECT_FALSE(parse_token_list("a,,b"));
   EXPECT_FALSE(parse_token_list("a b"));
   EXPECT_EQ(join_tokens(*t), "INVITE, ACK, BYE");
+}
+
+// The check has a one-pass path for lists without folds and a Scanner path for the rest;
+// both must agree with the option-tag list grammar.
+TEST(TokenList, AcceptsAndRejectsTheSameListsWithAndWithoutFolds) {
+  struct Case {
+    std::string_view text;
+    bool valid;
+  };
+  constexpr Case kCases[] = {
+      {"INVITE, ACK, CANCEL, BYE, OPTIONS", true},
+      {"INVITE,ACK", true},
+      {"  100rel \t,\ttimer  ", true},
+      {"   ", true},
+      {"a", true},
+      {"a,", false},
+      {",a", false},
+      {",", false},
+      {"a,,b", false},
+      {"a b", false},
+      {"a, b c", false},
+      {"a;b", false},
+      {"a,\r\n b", true},
+      {"a\r\n ,b", true},
+      {"a,\r\n ,b", false},
+  };
+  for (const Case& c : kCases) {
+    auto r = views::check_token_list(c.text);
+    EXPECT_EQ(r.has_value(), c.valid) << "'" << c.text << "'";
+    if (!r) {
+      EXPECT_EQ(r.error().rule, "RFC 3261 §25.1 option-tag") << "'" << c.text << "'";
+    }
+  }
 }
 
 TEST(MediaType, ParsesTypeSubtypeAndParameters) {
