@@ -1,6 +1,7 @@
 #include "protocol/sip/auth_header.h"
 
 #include "protocol/sip/syntax.h"
+#include "protocol/sip/views.h"
 
 namespace tipring::sip {
 namespace {
@@ -12,21 +13,22 @@ bool is_token68_char(char c) {
          c == '/';
 }
 
-}  // namespace
-
-Result<AuthHeader> AuthHeader::parse(std::string_view value) {
+// One scanner for both uses: with `out` it builds the header, without it only checks the
+// grammar (the message parser validates every auth header without allocating).
+Result<void> scan(std::string_view value, AuthHeader* out) {
   syntax::Scanner s{value, 0};
   s.skip_lws();
-  AuthHeader out;
   auto scheme = s.token();
   if (scheme.empty()) {
     return fail(kRule, "missing auth-scheme");
   }
-  out.scheme = std::string(scheme);
+  if (out != nullptr) {
+    out->scheme = std::string(scheme);
+  }
   std::size_t before = s.pos;
   s.skip_lws();
   if (s.done()) {
-    return out;
+    return {};
   }
   if (s.pos == before) {
     return fail(kRule, "expected LWS after the auth-scheme");
@@ -34,13 +36,15 @@ Result<AuthHeader> AuthHeader::parse(std::string_view value) {
   {
     // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" (RFC 7235 §2.1)
     syntax::Scanner t = s;
-    auto chars = t.take_while(is_token68_char);
+    auto chars = t.take_while([](char c) { return is_token68_char(c); });
     t.take_while([](char c) { return c == '='; });
     std::size_t end = t.pos;
     t.skip_lws();
     if (!chars.empty() && t.done()) {
-      out.token68 = std::string(s.text.substr(s.pos, end - s.pos));
-      return out;
+      if (out != nullptr) {
+        out->token68 = std::string(s.text.substr(s.pos, end - s.pos));
+      }
+      return {};
     }
   }
   do {
@@ -49,28 +53,47 @@ Result<AuthHeader> AuthHeader::parse(std::string_view value) {
     if (name.empty() || !s.consume_separator('=')) {
       return fail(kRule, "expected auth-param = name \"=\" (token / quoted-string)");
     }
-    AuthParam p;
-    p.name = std::string(name);
-    p.has_value = true;
-    if (s.peek() == '"') {
+    std::string_view raw;
+    bool quoted = s.peek() == '"';
+    if (quoted) {
       auto q = syntax::quoted_string(s, kRule);
       if (!q) {
         return tl::unexpected(q.error());
       }
-      p.value = syntax::unquote(*q);
-      p.quoted = true;
+      raw = *q;
     } else {
-      auto token = s.token();
-      if (token.empty()) {
-        return fail(kRule, "auth-param '" + p.name + "' needs a token or quoted-string value");
+      raw = s.token();
+      if (raw.empty()) {
+        return fail(kRule,
+                    syntax::cat("auth-param '", name, "' needs a token or quoted-string value"));
       }
-      p.value = std::string(token);
     }
-    out.params.push_back(std::move(p));
+    if (out != nullptr) {
+      out->params.push_back(AuthParam{
+          std::string(name), quoted ? syntax::unquote(raw) : std::string(raw), true, quoted});
+    }
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail(kRule, "unexpected '" + std::string(s.rest()) + "'");
+    return fail(kRule, syntax::cat("unexpected '", s.rest(), "'"));
+  }
+  return {};
+}
+
+}  // namespace
+
+namespace views {
+
+Result<void> check_auth_header(std::string_view value) {
+  return scan(value, nullptr);
+}
+
+}  // namespace views
+
+Result<AuthHeader> AuthHeader::parse(std::string_view value) {
+  AuthHeader out;
+  if (auto ok = scan(value, &out); !ok) {
+    return tl::unexpected(ok.error());
   }
   return out;
 }

@@ -97,19 +97,56 @@ HeaderId compact_id(char c) {
   }
 }
 
+// Equal ignoring ASCII case; `lower` is a canonical name in lower case. OR-ing 0x20 folds
+// letters and leaves '-' and digits alone; `name` is a token, so no other octet can fold
+// onto a letter or '-'.
+bool equals_lowered(std::string_view name, std::string_view lower) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (static_cast<char>(name[i] | 0x20) != lower[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct LoweredNames {
+  // Lower-case names and their ids, grouped by first letter.
+  std::array<std::array<HeaderName, 12>, 26> by_letter{};  // at most 7 per letter today
+  std::array<std::size_t, 26> count{};
+  std::array<std::array<char, 24>, static_cast<std::size_t>(HeaderId::Count_)> lowered{};
+};
+
+const LoweredNames& lowered_names() {
+  static const LoweredNames table = [] {
+    LoweredNames t;
+    for (std::size_t i = 1; i < kNames.size(); ++i) {
+      std::string_view name = kNames[i].name;
+      for (std::size_t j = 0; j < name.size(); ++j) {
+        t.lowered[i][j] = syntax::to_lower(name[j]);
+      }
+      auto letter = static_cast<std::size_t>(t.lowered[i][0] - 'a');
+      t.by_letter[letter][t.count[letter]++] =
+          HeaderName{std::string_view(t.lowered[i].data(), name.size()), kNames[i].id};
+    }
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
 
 HeaderId header_id(std::string_view name) {
   if (name.size() == 1) {
     return compact_id(name[0]);
   }
-  if (name.empty()) {
+  if (name.empty() || !syntax::is_alpha(name[0])) {
     return HeaderId::Other;
   }
-  char first = syntax::to_lower(name[0]);
-  for (const HeaderName& h : kNames) {
-    if (h.name.size() == name.size() && syntax::to_lower(h.name[0]) == first &&
-        syntax::iequals(h.name, name)) {
+  const LoweredNames& names = lowered_names();
+  auto letter = static_cast<std::size_t>(syntax::to_lower(name[0]) - 'a');
+  for (std::size_t i = 0; i < names.count[letter]; ++i) {
+    const HeaderName& h = names.by_letter[letter][i];
+    if (h.name.size() == name.size() && equals_lowered(name, h.name)) {
       return h.id;
     }
   }

@@ -1,6 +1,7 @@
 #include "protocol/sip/header_values.h"
 
 #include "protocol/sip/syntax.h"
+#include "protocol/sip/views.h"
 
 namespace tipring::sip {
 
@@ -8,7 +9,7 @@ Result<CSeq> CSeq::parse(std::string_view value) {
   constexpr std::string_view kRule = "RFC 3261 §20.16 CSeq";
   syntax::Scanner s{value, 0};
   s.skip_lws();
-  auto digits = s.take_while(syntax::is_digit);
+  auto digits = s.digits();
   auto number = syntax::parse_decimal(digits, kMaxCSeq);
   if (!number) {
     return fail(kRule, digits.empty() ? "missing sequence number"
@@ -34,25 +35,61 @@ std::string CSeq::to_string() const {
   return out;
 }
 
-Result<std::vector<std::string>> parse_token_list(std::string_view value) {
-  std::vector<std::string> out;
+namespace views {
+
+Result<void> check_token_list(std::string_view value) {
+  constexpr std::string_view kRule = "RFC 3261 §25.1 option-tag";
   if (syntax::trim_lws(value).empty()) {
-    return out;
+    return {};
   }
   syntax::Scanner s{value, 0};
   do {
     s.skip_lws();
-    auto token = s.token();
-    if (token.empty()) {
-      return fail("RFC 3261 §25.1 option-tag", "expected a token in the list");
+    if (s.token().empty()) {
+      return fail(kRule, "expected a token in the list");
     }
-    out.emplace_back(token);
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail("RFC 3261 §25.1 option-tag",
-                "unexpected '" + std::string(s.rest()) + "' in a token list");
+    return fail(kRule, syntax::cat("unexpected '", s.rest(), "' in a token list"));
   }
+  return {};
+}
+
+Result<void> check_media_type(std::string_view value) {
+  constexpr std::string_view kRule = "RFC 3261 §25.1 media-type";
+  syntax::Scanner s{value, 0};
+  s.skip_lws();
+  if (s.token().empty() || !s.consume_separator('/')) {
+    return fail(kRule, "expected type/subtype");
+  }
+  if (s.token().empty()) {
+    return fail(kRule, "missing subtype");
+  }
+  auto params = syntax::generic_params(s, kRule);
+  if (!params) {
+    return tl::unexpected(params.error());
+  }
+  s.skip_lws();
+  if (!s.done()) {
+    return fail(kRule, syntax::cat("unexpected '", s.rest(), "'"));
+  }
+  return {};
+}
+
+}  // namespace views
+
+Result<std::vector<std::string>> parse_token_list(std::string_view value) {
+  if (auto ok = views::check_token_list(value); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  std::vector<std::string> out;
+  syntax::for_each_element(value, [&out](std::string_view token) {
+    if (!token.empty()) {
+      out.emplace_back(token);
+    }
+    return true;
+  });
   return out;
 }
 
@@ -88,7 +125,7 @@ Result<MediaType> MediaType::parse(std::string_view value) {
   }
   s.skip_lws();
   if (!s.done()) {
-    return fail(kRule, "unexpected '" + std::string(s.rest()) + "'");
+    return fail(kRule, syntax::cat("unexpected '", s.rest(), "'"));
   }
   syntax::ParamCursor cursor(*params);
   syntax::ParamView p;

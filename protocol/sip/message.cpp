@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kSipVersion = "SIP/2.0";
 
 Error absent(HeaderId id) {
-  return Error{"RFC 3261 §20 header field", "no " + std::string(header_name(id)) + " header"};
+  return Error{"RFC 3261 §20 header field", syntax::cat("no ", header_name(id), " header")};
 }
 
 // Equal, treating any run of LWS (SP, HTAB, folded CRLF) as one SP.

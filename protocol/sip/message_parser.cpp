@@ -6,8 +6,6 @@
 #include "protocol/sip/syntax.h"
 #include "protocol/sip/views.h"
 
-#include <cstring>
-
 namespace tipring::sip {
 
 class MessageParser {
@@ -31,6 +29,7 @@ private:
 namespace {
 
 constexpr std::string_view kRequestLine = "RFC 3261 §25.1 Request-Line";
+constexpr std::string_view kRequestUri = "RFC 3261 §25.1 Request-URI";
 constexpr std::string_view kStatusLine = "RFC 3261 §25.1 Status-Line";
 constexpr std::string_view kMessageHeader = "RFC 3261 §7.3 message-header";
 constexpr std::string_view kFraming = "RFC 3261 §18.3 Content-Length framing";
@@ -68,7 +67,7 @@ Result<void> check_call_id(std::string_view value) {
                 ? word_ok(value)
                 : word_ok(value.substr(0, at)) && word_ok(value.substr(at + 1));
   if (!ok) {
-    return fail("RFC 3261 §25.1 Call-ID", "'" + std::string(value) + "' is not word[@word]");
+    return fail("RFC 3261 §25.1 Call-ID", syntax::cat("'", value, "' is not word[@word]"));
   }
   return {};
 }
@@ -87,22 +86,39 @@ Result<void> check_name_addr_list(std::string_view value, bool bracketed_only,
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail(rule, "unexpected '" + std::string(s.rest()) + "'");
+    return fail(rule, syntax::cat("unexpected '", s.rest(), "'"));
+  }
+  return {};
+}
+
+// rfc1123-date = wkday "," SP date1 SP time SP "GMT" (§20.17: only GMT is allowed).
+Result<void> check_date(std::string_view value) {
+  constexpr std::string_view kDays = "Mon,Tue,Wed,Thu,Fri,Sat,Sun,";
+  constexpr std::string_view kMonths = "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,";
+  // "Sat, 13 Nov 2010 23:29:00 GMT"
+  // Shape: w = weekday letter, N = month letter, d/y/h/m/s = digit, others literal.
+  constexpr std::string_view kShape = "www, dd NNN yyyy hh:mm:ss GMT";
+  bool ok = value.size() == kShape.size();
+  for (std::size_t i = 0; ok && i < kShape.size(); ++i) {
+    char want = kShape[i];
+    char got = value[i];
+    if (std::string_view("dyhms").find(want) != std::string_view::npos) {
+      ok = syntax::is_digit(got);
+    } else if (want != 'w' && want != 'N') {
+      ok = got == want;
+    }
+  }
+  ok = ok && kDays.find(syntax::cat(value.substr(0, 3), ",")) != std::string_view::npos &&
+       kMonths.find(syntax::cat(value.substr(8, 3), ",")) != std::string_view::npos;
+  if (!ok) {
+    return fail("RFC 3261 §25.1 Date", syntax::cat("'", value, "' is not an rfc1123-date in GMT"));
   }
   return {};
 }
 
 Result<void> check_digits(std::string_view value, std::string_view rule) {
   if (!parse_saturating_number(value)) {
-    return fail(rule, "'" + std::string(value) + "' is not a number");
-  }
-  return {};
-}
-
-Result<void> check_tokens(std::string_view value) {
-  auto tokens = parse_token_list(value);
-  if (!tokens) {
-    return tl::unexpected(tokens.error());
+    return fail(rule, syntax::cat("'", value, "' is not a number"));
   }
   return {};
 }
@@ -125,17 +141,17 @@ Result<void> MessageParser::run() {
     std::size_t eol = 0;
     // A header field ends at a CRLF not followed by SP/HTAB (§7.3.1 line folding).
     while (true) {
-      const void* nl = std::memchr(all.data() + pos, '\n', all.size() - pos);
-      if (nl == nullptr) {
+      std::size_t cr = syntax::find_line_break(all, pos);
+      if (cr == all.size()) {
         return fail(kMessageHeader, "the header section does not end with an empty line");
       }
-      eol = static_cast<std::size_t>(static_cast<const char*>(nl) - all.data());
-      if (eol == 0 || all[eol - 1] != '\r') {
+      if (all[cr] == '\n') {
         return fail(kMessageHeader, "a line ends with LF instead of CRLF");
       }
-      if (std::memchr(all.data() + pos, '\r', eol - 1 - pos) != nullptr) {
+      if (cr + 1 >= all.size() || all[cr + 1] != '\n') {
         return fail(kMessageHeader, "bare CR inside a line");
       }
+      eol = cr + 1;
       pos = eol + 1;
       if (first || eol - 1 == line_start || pos >= all.size() ||
           (all[pos] != ' ' && all[pos] != '\t')) {
@@ -192,12 +208,15 @@ Result<void> MessageParser::request_line(std::string_view line) {
   }
   if (!valid_sip_version(version)) {
     if (looks_like_sip_version(version)) {
-      return fail(rules::kSipVersion, "'" + std::string(version) + "' is not SIP/2.0");
+      return fail(rules::kSipVersion, syntax::cat("'", version, "' is not SIP/2.0"));
     }
-    return fail(kRequestLine, "'" + std::string(version) + "' is not a SIP-Version");
+    return fail(kRequestLine, syntax::cat("'", version, "' is not a SIP-Version"));
   }
   if (auto u = views::parse_uri(uri, views::UriContext::RequestUri); !u) {
-    return tl::unexpected(u.error());
+    if (u.error().rule.find("Request-URI") != std::string_view::npos) {
+      return tl::unexpected(u.error());
+    }
+    return fail(kRequestUri, syntax::cat(u.error().rule, ": ", u.error().detail));
   }
   m_.method_text_ = m_.span_of(method);
   m_.method_ = method_from_token(method);
@@ -212,9 +231,9 @@ Result<void> MessageParser::status_line(std::string_view line) {
   std::string_view version = line.substr(0, sp1);
   if (!valid_sip_version(version)) {
     if (looks_like_sip_version(version)) {
-      return fail(rules::kSipVersion, "'" + std::string(version) + "' is not SIP/2.0");
+      return fail(rules::kSipVersion, syntax::cat("'", version, "' is not SIP/2.0"));
     }
-    return fail(kStatusLine, "'" + std::string(version) + "' is not a SIP-Version");
+    return fail(kStatusLine, syntax::cat("'", version, "' is not a SIP-Version"));
   }
   if (sp1 == std::string_view::npos) {
     return fail(kStatusLine, "missing Status-Code");
@@ -239,18 +258,19 @@ Result<void> MessageParser::status_line(std::string_view line) {
 
 Result<void> MessageParser::header_line(std::string_view line) {
   // message-header = field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS
-  std::size_t colon = line.find(':');
-  if (colon == std::string_view::npos) {
-    return fail(kMessageHeader, "header line without ':'");
+  std::size_t end = 0;
+  while (end < line.size() && syntax::is_token_char(line[end])) {
+    ++end;
   }
-  std::string_view name = line.substr(0, colon);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) {
-    name.remove_suffix(1);
+  std::string_view name = line.substr(0, end);
+  while (end < line.size() && (line[end] == ' ' || line[end] == '\t')) {
+    ++end;
   }
-  if (!syntax::is_token(name)) {
-    return fail(kMessageHeader, "header name '" + std::string(name) + "' is not a token");
+  if (name.empty() || end >= line.size() || line[end] != ':') {
+    return fail(kMessageHeader, syntax::cat("'", line.substr(0, end + 1),
+                                            "' is not a header name (token) followed by ':'"));
   }
-  std::string_view value = syntax::trim_lws(line.substr(colon + 1));
+  std::string_view value = syntax::trim_lws(line.substr(end + 1));
   Message::StoredHeader h;
   h.id = header_id(name);
   h.name = m_.span_of(name);
@@ -272,7 +292,7 @@ Result<void> MessageParser::index(Message& m, bool strict) {
   auto single = [&](HeaderId id, std::string_view name) -> Result<void> {
     bool& was = seen[static_cast<std::size_t>(id)];
     if (was && strict) {
-      return fail(rules::kSingleValued, std::string(name) + " appears more than once");
+      return fail(rules::kSingleValued, syntax::cat(name, " appears more than once"));
     }
     was = true;
     return {};
@@ -296,8 +316,8 @@ Result<void> MessageParser::index(Message& m, bool strict) {
             m.via_transport_ = m.span_of(v->transport);
             m.via_host_ = m.span_of(v->host);
             m.via_port_ = v->port;
-            if (auto b = syntax::find_param(v->params, "branch"); b && b->has_value) {
-              m.branch_ = m.span_of(b->value);
+            if (v->branch.has_value) {
+              m.branch_ = m.span_of(v->branch.value);
             }
           }
           if (!strict) {
@@ -306,7 +326,7 @@ Result<void> MessageParser::index(Message& m, bool strict) {
         } while (s.consume_separator(','));
         s.skip_lws();
         if (ok && strict && !s.done()) {
-          ok = fail("RFC 3261 §25.1 Via", "unexpected '" + std::string(s.rest()) + "'");
+          ok = fail("RFC 3261 §25.1 Via", syntax::cat("unexpected '", s.rest(), "'"));
         }
         break;
       }
@@ -323,8 +343,12 @@ Result<void> MessageParser::index(Message& m, bool strict) {
           ok = tl::unexpected(v.error());
           break;
         }
-        if (auto tag = syntax::find_param(v->params, "tag"); tag && tag->has_value) {
-          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(tag->value);
+        if (v->tag.has_value) {
+          if (v->tag.quoted()) {
+            ok = fail("RFC 3261 §25.1 tag-param", "a tag is a token, not a quoted-string");
+            break;
+          }
+          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v->tag.value);
         }
         break;
       }
@@ -341,13 +365,13 @@ Result<void> MessageParser::index(Message& m, bool strict) {
           break;
         }
         syntax::Scanner s{value, 0};
-        auto number = syntax::parse_decimal(s.take_while(syntax::is_digit), kMaxCSeq);
+        auto number = syntax::parse_decimal(s.digits(), kMaxCSeq);
         std::size_t before = s.pos;
         s.skip_lws();
         auto method = s.token();
         if (!number || s.pos == before || method.empty() || !s.done()) {
           ok = fail("RFC 3261 §20.16 CSeq",
-                    "'" + std::string(value) + "' is not 'number method' with number < 2^31");
+                    syntax::cat("'", value, "' is not 'number method' with number < 2^31"));
           break;
         }
         m.cseq_number_ = static_cast<std::uint32_t>(*number);
@@ -393,8 +417,8 @@ Result<void> MessageParser::body(std::size_t start) {
   if (m_.content_length_) {
     length = *m_.content_length_;
     if (length > available) {
-      return fail(kFraming, "Content-Length " + std::to_string(length) + " exceeds the " +
-                                std::to_string(available) + " octets that follow");
+      return fail(kFraming, syntax::cat("Content-Length ", std::to_string(length), " exceeds the ",
+                                        std::to_string(available), " octets that follow"));
     }
     if (framing_ == Framing::Stream && length != available) {
       return fail(kFraming, "octets after the body on a stream transport");
@@ -432,28 +456,27 @@ Result<void> check_message(const Message& m) {
       case HeaderId::MinExpires:
         ok = check_digits(h.value, "RFC 3261 §20.19 Expires");
         break;
+      case HeaderId::Date:
+        ok = check_date(h.value);
+        break;
       case HeaderId::FlowTimer:
         ok = check_digits(h.value, "RFC 5626 §11 Flow-Timer");
         break;
       case HeaderId::ContentType:
-        if (auto t = MediaType::parse(h.value); !t) {
-          ok = tl::unexpected(t.error());
-        }
+        ok = views::check_media_type(h.value);
         break;
       case HeaderId::Allow:
       case HeaderId::Supported:
       case HeaderId::Require:
       case HeaderId::ProxyRequire:
       case HeaderId::Unsupported:
-        ok = check_tokens(h.value);
+        ok = views::check_token_list(h.value);
         break;
       case HeaderId::WwwAuthenticate:
       case HeaderId::ProxyAuthenticate:
       case HeaderId::Authorization:
       case HeaderId::ProxyAuthorization:
-        if (auto a = AuthHeader::parse(h.value); !a) {
-          ok = tl::unexpected(a.error());
-        }
+        ok = views::check_auth_header(h.value);
         break;
       default:
         break;
@@ -465,13 +488,13 @@ Result<void> check_message(const Message& m) {
   for (HeaderId id :
        {HeaderId::Via, HeaderId::From, HeaderId::To, HeaderId::CallId, HeaderId::CSeq}) {
     if (!m.find(id)) {
-      return fail(rules::kMandatoryHeaders, "missing " + std::string(header_name(id)));
+      return fail(rules::kMandatoryHeaders, syntax::cat("missing ", header_name(id)));
     }
   }
   if (m.is_request() && m.cseq_method_text() != m.method_text()) {
-    return fail("RFC 3261 §8.1.1.5 CSeq", "CSeq method '" + std::string(m.cseq_method_text()) +
-                                              "' does not match the request method '" +
-                                              std::string(m.method_text()) + "'");
+    return fail("RFC 3261 §8.1.1.5 CSeq",
+                syntax::cat("CSeq method '", m.cseq_method_text(),
+                            "' does not match the request method '", m.method_text(), "'"));
   }
   return {};
 }

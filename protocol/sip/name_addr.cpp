@@ -56,10 +56,12 @@ Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule) 
   }
   auto uri = parse_uri(v.uri_text, UriContext::Bracketed);
   if (!uri) {
-    return tl::unexpected(uri.error());
+    // Name the header's rule; the URI grammar's complaint becomes the detail.
+    return fail(rule, syntax::cat(uri.error().rule, ": ", uri.error().detail));
   }
   v.uri = *uri;
-  auto params = syntax::generic_params(s, rule);
+  v.tag.name = "tag";
+  auto params = syntax::generic_params(s, rule, &v.tag);
   if (!params) {
     return tl::unexpected(params.error());
   }
@@ -75,7 +77,7 @@ Result<NameAddrView> parse_single_name_addr(std::string_view value, std::string_
   }
   s.skip_lws();
   if (!s.done()) {
-    return fail(rule, "unexpected '" + std::string(s.rest()) + "' after the address");
+    return fail(rule, syntax::cat("unexpected '", s.rest(), "' after the address"));
   }
   return v;
 }
@@ -182,7 +184,7 @@ Result<std::vector<NameAddr>> parse_name_addr_list(std::string_view value) {
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail(kNameAddrRule, "unexpected '" + std::string(s.rest()) + "' in address list");
+    return fail(kNameAddrRule, syntax::cat("unexpected '", s.rest(), "' in address list"));
   }
   return out;
 }

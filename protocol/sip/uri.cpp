@@ -13,12 +13,18 @@ constexpr std::string_view kSipUriRule = "RFC 3261 §25.1 SIP-URI";
 constexpr std::string_view kAbsoluteUriRule = "RFC 3261 §25.1 absoluteURI";
 
 bool all_of_class(std::string_view s, std::uint8_t classes) {
-  for (char c : s) {
-    if (c != '%' && !syntax::has_class(c, classes)) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !syntax::is_hex(s[i + 1]) || !syntax::is_hex(s[i + 2])) {
+        return false;
+      }
+      i += 2;
+    } else if (!syntax::has_class(c, classes)) {
       return false;
     }
   }
-  return syntax::valid_escapes(s);
+  return true;
 }
 
 bool valid_scheme(std::string_view s) {
@@ -35,36 +41,36 @@ bool valid_scheme(std::string_view s) {
 
 bool valid_hostname(std::string_view s) {
   // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and inner '-',
-  // the toplabel starting with ALPHA.
+  // the toplabel starting with ALPHA. One pass: this runs for every URI and Via.
   if (!s.empty() && s.back() == '.') {
     s.remove_suffix(1);
   }
   if (s.empty()) {
     return false;
   }
-  std::size_t start = 0;
-  while (true) {
-    std::size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
-    if (label.empty() || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!syntax::is_alnum(c) && c != '-') {
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.') {
+      if (i == label_start || s[i - 1] == '-') {
         return false;
       }
+      label_start = i + 1;
+    } else if (c == '-') {
+      if (i == label_start) {
+        return false;
+      }
+    } else if (!syntax::is_alnum(c)) {
+      return false;
     }
-    if (dot == std::string_view::npos) {
-      return syntax::is_alpha(label.front());
-    }
-    start = dot + 1;
   }
+  return label_start < s.size() && s.back() != '-' && syntax::is_alpha(s[label_start]);
 }
 
 Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::string_view rule) {
   auto v = syntax::parse_decimal(digits, 65535);
   if (!v) {
-    return fail(rule, "port '" + std::string(digits) + "' is not a number up to 65535");
+    return fail(rule, syntax::cat("port '", digits, "' is not a number up to 65535"));
   }
   return std::optional<std::uint16_t>(static_cast<std::uint16_t>(*v));
 }
@@ -120,7 +126,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     std::size_t colon = userinfo.find(':');
     v.user = userinfo.substr(0, colon);
     if (v.user.empty() || !all_of_class(v.user, syntax::kUnreserved | syntax::kUserUnreserved)) {
-      return fail(kSipUriRule, "invalid user part '" + std::string(v.user) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid user part '", v.user, "'"));
     }
     if (colon != std::string_view::npos) {
       v.has_password = true;
@@ -135,14 +141,16 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
   if (!rest.empty() && rest[0] == '[') {
     std::size_t close = rest.find(']');
     if (close == std::string_view::npos || !valid_ipv6(rest.substr(1, close - 1))) {
-      return fail(kSipUriRule, "invalid IPv6 reference in '" + std::string(rest) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid IPv6 reference in '", rest, "'"));
     }
     host_end = close + 1;
   } else {
-    host_end = rest.find_first_of(":;?");
-    host_end = host_end == std::string_view::npos ? rest.size() : host_end;
+    while (host_end < rest.size() && rest[host_end] != ':' && rest[host_end] != ';' &&
+           rest[host_end] != '?') {
+      ++host_end;
+    }
     if (!valid_host(rest.substr(0, host_end))) {
-      return fail(kSipUriRule, "invalid host '" + std::string(rest.substr(0, host_end)) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid host '", rest.substr(0, host_end), "'"));
     }
   }
   v.host = rest.substr(0, host_end);
@@ -160,7 +168,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
   std::size_t q = rest.find('?');
   v.params = rest.substr(0, q);
   if (!valid_uri_params(v.params)) {
-    return fail(kSipUriRule, "invalid uri-parameters '" + std::string(v.params) + "'");
+    return fail(kSipUriRule, syntax::cat("invalid uri-parameters '", v.params, "'"));
   }
   if (q != std::string_view::npos) {
     if (context == UriContext::RequestUri) {
@@ -168,7 +176,7 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     }
     v.headers = rest.substr(q + 1);
     if (!valid_uri_headers(v.headers)) {
-      return fail(kSipUriRule, "invalid headers '" + std::string(v.headers) + "'");
+      return fail(kSipUriRule, syntax::cat("invalid headers '", v.headers, "'"));
     }
   }
   return v;
@@ -183,7 +191,7 @@ Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
   for (char c : v.user) {
     if (!syntax::is_hex(c) && std::string_view("*#+-.()pPwW").find(c) == std::string_view::npos) {
       return fail("RFC 3966 §3 telephone-subscriber",
-                  "invalid character in '" + std::string(v.user) + "'");
+                  syntax::cat("invalid character in '", v.user, "'"));
     }
   }
   if (semi != std::string_view::npos) {
@@ -198,20 +206,28 @@ Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
 }  // namespace
 
 bool valid_ipv4(std::string_view s) {
-  int parts = 0;
-  while (true) {
-    std::size_t dot = s.find('.');
-    std::string_view part = s.substr(0, dot);
-    if (part.size() > 3 || !syntax::parse_decimal(part, 255)) {
+  // IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255.
+  int parts = 1;
+  int digits = 0;
+  int value = 0;
+  for (char c : s) {
+    if (c == '.') {
+      if (digits == 0 || ++parts > 4) {
+        return false;
+      }
+      digits = 0;
+      value = 0;
+    } else if (syntax::is_digit(c) && digits < 3) {
+      value = value * 10 + (c - '0');
+      ++digits;
+      if (value > 255) {
+        return false;
+      }
+    } else {
       return false;
     }
-    ++parts;
-    if (dot == std::string_view::npos) {
-      break;
-    }
-    s = s.substr(dot + 1);
   }
-  return parts == 4;
+  return parts == 4 && digits > 0;
 }
 
 bool valid_ipv6(std::string_view s) {
@@ -272,15 +288,19 @@ bool valid_host(std::string_view host) {
   if (host.front() == '[') {
     return host.size() > 2 && host.back() == ']' && valid_ipv6(host.substr(1, host.size() - 2));
   }
-  bool numeric = host.find_first_not_of("0123456789.") == std::string_view::npos;
-  return numeric ? valid_ipv4(host) : valid_hostname(host);
+  for (char c : host) {
+    if (!syntax::is_digit(c) && c != '.') {
+      return valid_hostname(host);
+    }
+  }
+  return valid_ipv4(host);
 }
 
 Result<UriView> parse_uri(std::string_view text, UriContext context) {
   UriView v;
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {
-    return fail(kAbsoluteUriRule, "'" + std::string(text) + "' does not start with a scheme");
+    return fail(kAbsoluteUriRule, syntax::cat("'", text, "' does not start with a scheme"));
   }
   v.scheme_text = text.substr(0, colon);
   std::string_view rest = text.substr(colon + 1);
@@ -299,7 +319,7 @@ Result<UriView> parse_uri(std::string_view text, UriContext context) {
   for (char c : rest) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u >= 0x7F || c == '<' || c == '>' || c == '"') {
-      return fail(kAbsoluteUriRule, "character not allowed in '" + std::string(text) + "'");
+      return fail(kAbsoluteUriRule, syntax::cat("character not allowed in '", text, "'"));
     }
   }
   v.opaque = rest;
@@ -361,17 +381,25 @@ bool same_text(std::string_view a, std::string_view b, bool fold_case) {
   return canonical(a, fold_case) == canonical(b, fold_case);
 }
 
+// Parameter names compare case-insensitively after unescaping (%6C%72 is "lr").
+const Param* find_canonical(const Params& params, std::string_view canonical_name) {
+  for (const Param& p : params) {
+    if (canonical(p.name, true) == canonical_name) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
 bool params_match(const Params& a, const Params& b) {
   static constexpr std::string_view kMustMatch[] = {"transport", "user", "ttl", "method", "maddr"};
   for (std::string_view name : kMustMatch) {
-    const Param* pa = find_param(a, name);
-    const Param* pb = find_param(b, name);
-    if ((pa == nullptr) != (pb == nullptr)) {
+    if ((find_canonical(a, name) == nullptr) != (find_canonical(b, name) == nullptr)) {
       return false;
     }
   }
   for (const Param& pa : a) {
-    const Param* pb = find_param(b, pa.name);
+    const Param* pb = find_canonical(b, canonical(pa.name, true));
     if (pb != nullptr && (pa.has_value != pb->has_value || !same_text(pa.value, pb->value, true))) {
       return false;
     }

@@ -16,7 +16,7 @@ Result<void> check_via_params(std::string_view raw) {
     if (syntax::iequals(p.name, "branch") || syntax::iequals(p.name, "received") ||
         syntax::iequals(p.name, "maddr")) {
       if (!p.has_value || p.quoted()) {
-        return fail(kViaRule, std::string(p.name) + " needs a token value");
+        return fail(kViaRule, syntax::cat(p.name, " needs a token value"));
       }
     } else if (syntax::iequals(p.name, "ttl")) {
       if (!p.has_value || !syntax::parse_decimal(p.value, 255)) {
@@ -62,17 +62,18 @@ Result<ViaView> parse_via(syntax::Scanner& s) {
   }
   v.host = s.text.substr(host_start, s.pos - host_start);
   if (!valid_host(v.host)) {
-    return fail(kViaRule, "invalid sent-by host '" + std::string(v.host) + "'");
+    return fail(kViaRule, syntax::cat("invalid sent-by host '", v.host, "'"));
   }
   if (s.consume_separator(':')) {
-    auto digits = s.take_while(syntax::is_digit);
+    auto digits = s.digits();
     auto port = syntax::parse_decimal(digits, 65535);
     if (!port) {
       return fail(kViaRule, "invalid sent-by port");
     }
     v.port = static_cast<std::uint16_t>(*port);
   }
-  auto params = syntax::generic_params(s, kViaRule);
+  v.branch.name = "branch";
+  auto params = syntax::generic_params(s, kViaRule, &v.branch);
   if (!params) {
     return tl::unexpected(params.error());
   }
@@ -117,7 +118,7 @@ Result<Via> Via::parse(std::string_view value) {
   }
   s.skip_lws();
   if (!s.done()) {
-    return fail("RFC 3261 §25.1 Via", "unexpected '" + std::string(s.rest()) + "'");
+    return fail("RFC 3261 §25.1 Via", syntax::cat("unexpected '", s.rest(), "'"));
   }
   return owned(*v);
 }
@@ -134,7 +135,7 @@ Result<std::vector<Via>> parse_via_list(std::string_view value) {
   } while (s.consume_separator(','));
   s.skip_lws();
   if (!s.done()) {
-    return fail("RFC 3261 §25.1 Via", "unexpected '" + std::string(s.rest()) + "'");
+    return fail("RFC 3261 §25.1 Via", syntax::cat("unexpected '", s.rest(), "'"));
   }
   return out;
 }
@@ -145,7 +146,8 @@ std::string_view Via::branch() const {
 }
 
 bool Via::has_rfc3261_branch() const {
-  return branch().starts_with(kBranchMagicCookie);
+  // A branch that is only the cookie carries no transaction id (RFC 4475 §3.2.1).
+  return branch().size() > kBranchMagicCookie.size() && branch().starts_with(kBranchMagicCookie);
 }
 
 std::optional<std::string_view> Via::received() const {

@@ -40,6 +40,7 @@ struct NameAddrView {
   std::string_view uri_text;
   UriView uri;
   std::string_view params;  // raw header params (validated generic-params)
+  syntax::ParamView tag;    // the tag parameter, if any (has_value false if absent)
 };
 
 // Parses one name-addr / addr-spec followed by header params, at the scanner; stops before
@@ -55,10 +56,17 @@ struct ViaView {
   std::string_view host;
   std::optional<std::uint16_t> port;
   std::string_view params;
+  syntax::ParamView branch;  // the branch parameter, if any (has_value false if absent)
 };
 
 // Parses one via-parm at the scanner; stops before a following COMMA or the end.
 Result<ViaView> parse_via(syntax::Scanner& s);
+
+// Grammar checks without building the owning values (the parser validates every known
+// header field; callers ask for typed values only when they need them).
+Result<void> check_token_list(std::string_view value);
+Result<void> check_media_type(std::string_view value);
+Result<void> check_auth_header(std::string_view value);
 
 // Host validity (§25.1 host): hostname, IPv4address or IPv6reference.
 bool valid_host(std::string_view host);

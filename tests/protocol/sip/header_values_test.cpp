@@ -2,6 +2,9 @@
 
 #include "protocol/sip/header_id.h"
 #include "protocol/sip/reason_phrase.h"
+#include "protocol/sip/views.h"
+
+#include <cctype>
 
 #include <gtest/gtest.h>
 
@@ -31,6 +34,20 @@ INSTANTIATE_TEST_SUITE_P(
         NameCase{"s", HeaderId::Subject}, NameCase{"www-authenticate", HeaderId::WwwAuthenticate},
         NameCase{"Flow-Timer", HeaderId::FlowTimer}, NameCase{"C%6Fntact", HeaderId::Other},
         NameCase{"X-Custom", HeaderId::Other}, NameCase{"q", HeaderId::Other}));
+
+TEST(HeaderNames, EveryCanonicalNameResolvesToItsIdInAnyCase) {
+  for (auto i = static_cast<int>(HeaderId::Via); i < static_cast<int>(HeaderId::Count_); ++i) {
+    auto id = static_cast<HeaderId>(i);
+    std::string name(header_name(id));
+    EXPECT_EQ(header_id(name), id) << name;
+    for (char& c : name) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    EXPECT_EQ(header_id(name), id) << name;
+    name.push_back('x');
+    EXPECT_EQ(header_id(name), HeaderId::Other) << name;
+  }
+}
 
 TEST(HeaderNames, CanonicalNames) {
   EXPECT_EQ(header_name(HeaderId::CallId), "Call-ID");
@@ -68,6 +85,39 @@ TEST(TokenList, ParsesCommaSeparatedTokensAndEmptyLists) {
   EXPECT_FALSE(parse_token_list("a,,b"));
   EXPECT_FALSE(parse_token_list("a b"));
   EXPECT_EQ(join_tokens(*t), "INVITE, ACK, BYE");
+}
+
+// The check has a one-pass path for lists without folds and a Scanner path for the rest;
+// both must agree with the option-tag list grammar.
+TEST(TokenList, AcceptsAndRejectsTheSameListsWithAndWithoutFolds) {
+  struct Case {
+    std::string_view text;
+    bool valid;
+  };
+  constexpr Case kCases[] = {
+      {"INVITE, ACK, CANCEL, BYE, OPTIONS", true},
+      {"INVITE,ACK", true},
+      {"  100rel \t,\ttimer  ", true},
+      {"   ", true},
+      {"a", true},
+      {"a,", false},
+      {",a", false},
+      {",", false},
+      {"a,,b", false},
+      {"a b", false},
+      {"a, b c", false},
+      {"a;b", false},
+      {"a,\r\n b", true},
+      {"a\r\n ,b", true},
+      {"a,\r\n ,b", false},
+  };
+  for (const Case& c : kCases) {
+    auto r = views::check_token_list(c.text);
+    EXPECT_EQ(r.has_value(), c.valid) << "'" << c.text << "'";
+    if (!r) {
+      EXPECT_EQ(r.error().rule, "RFC 3261 §25.1 option-tag") << "'" << c.text << "'";
+    }
+  }
 }
 
 TEST(MediaType, ParsesTypeSubtypeAndParameters) {

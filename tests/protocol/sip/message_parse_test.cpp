@@ -89,6 +89,54 @@ TEST(MessageParse, RegisterWithAuthorizationAndOutboundContact) {
   EXPECT_EQ(m.expires_s(), 3600U);
 }
 
+TEST(MessageParse, ChallengesFlowTimerAndIpv6Via) {
+  Message m = parsed(
+      "SIP/2.0 401 Unauthorized\r\n"
+      "Via: SIP/2.0/TCP [2001:db8::1]:5061;branch=z9hG4bKa;received=2001:db8::2;rport=5061\r\n"
+      "From: <sip:alice@example.com>;tag=1\r\n"
+      "To: <sip:alice@example.com>;tag=2\r\n"
+      "Call-ID: c@h\r\n"
+      "CSeq: 2 REGISTER\r\n"
+      "WWW-Authenticate: Digest realm=\"example.com\", qop=\"auth\", algorithm=SHA-256, "
+      "nonce=\"abc\"\r\n"
+      "www-authenticate: Digest realm=\"example.com\", qop=\"auth\", algorithm=MD5, "
+      "nonce=\"abc\"\r\n"
+      "Flow-Timer: 120\r\n"
+      "Require: outbound\r\n"
+      "Content-Length: 0\r\n"
+      "\r\n");
+  EXPECT_EQ(m.via_host(), "[2001:db8::1]");
+  EXPECT_EQ(m.via_port(), 5061);
+  auto challenges = m.auth_headers(HeaderId::WwwAuthenticate);
+  ASSERT_TRUE(challenges);
+  ASSERT_EQ(challenges->size(), 2U);
+  EXPECT_EQ((*challenges)[0].value("algorithm"), "SHA-256");
+  EXPECT_EQ((*challenges)[1].value("algorithm"), "MD5");
+  EXPECT_EQ(m.flow_timer_s(), 120U);
+  EXPECT_TRUE(m.has_token(HeaderId::Require, "outbound"));
+  EXPECT_EQ(m.top_via()->received(), "2001:db8::2");
+}
+
+TEST(MessageParse, CompactFormsAndFoldedValuesResolve) {
+  Message m = parsed(
+      "OPTIONS sip:x@example.com SIP/2.0\r\n"
+      "v: SIP/2.0/UDP a.example.com;branch=z9hG4bK1\r\n"
+      "f: <sip:a@example.com>;tag=9\r\n"
+      "t: <sip:x@example.com>\r\n"
+      "i: abc\r\n"
+      "CSeq: 1\r\n OPTIONS\r\n"
+      "k: path,\r\n\toutbound\r\n"
+      "m: *\r\n"
+      "l: 0\r\n"
+      "\r\n");
+  EXPECT_EQ(m.call_id(), "abc");
+  EXPECT_EQ(m.cseq_method(), Method::Options);
+  EXPECT_TRUE(m.has_token(HeaderId::Supported, "outbound"));
+  EXPECT_TRUE(m.contacts()->wildcard);
+  EXPECT_EQ(m.header(0).name, "v");
+  EXPECT_EQ(m.header(0).id, HeaderId::Via);
+}
+
 TEST(MessageParse, SerializeThenParseGivesAnEqualMessage) {
   for (const std::string* text : {&samples::kInvite, &samples::kOk, &samples::kRegister}) {
     Message m = parsed(*text);
@@ -165,6 +213,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "RFC 3261 §25.1 Status-Line"},
         Rejection{"NoEmptyLine", samples::kOk.substr(0, samples::kOk.size() - 2),
                   "RFC 3261 §7.3 message-header"},
+        Rejection{"QuotedTag", replaced(samples::kOk, "tag=a6c85cf", "tag=\"a6c85cf\""),
+                  "RFC 3261 §25.1 tag-param"},
         Rejection{"BareLf", replaced(samples::kOk, "Content-Length: 0\r\n", "Content-Length: 0\n"),
                   "RFC 3261 §7.3 message-header"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });

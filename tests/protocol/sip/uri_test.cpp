@@ -50,7 +50,8 @@ TEST(Uri, SerializesBackToTheSameText) {
   for (std::string_view text :
        {"sip:alice@example.com", "sip:example.com:5060;lr", "sips:[2001:db8::1]:5061",
         "sip:u%40x:pw@h.example.com;maddr=239.255.255.1;ttl=15?to=alice%40example.com",
-        "tel:+12015550123;ext=22"}) {
+        "tel:+12015550123;ext=22", "sip:255.255.255.255", "sip:a@[1:2:3:4:5:6:7:8]", "sip:[::1]",
+        "sip:a-b.example.com.", "sip:u@[::ffff:10.0.0.1]:1"}) {
     EXPECT_EQ(parsed(text).to_string(), text);
   }
 }
@@ -75,7 +76,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadUri{"sip:1.2.3.256"}, BadUri{"sip:a%4@example.com"},
                       BadUri{"sip:example.com;=x"}, BadUri{"sip:example.com;a="},
                       BadUri{"sip:example.com?noequals"}, BadUri{"sip:-bad-.example.com"},
-                      BadUri{"1sip:x"}));
+                      BadUri{"1sip:x"}, BadUri{"sip:1.2.3"}, BadUri{"sip:1.2.3.4.5"},
+                      BadUri{"sip:1..2.3"}, BadUri{"sip:1234.1.1.1"},
+                      BadUri{"sip:[1:2:3:4:5:6:7:8:9]"}, BadUri{"sip:a.-b.com"}));
 
 struct Comparison {
   const char* a;
