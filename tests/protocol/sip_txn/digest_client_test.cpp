@@ -2,6 +2,8 @@
 
 #include "protocol/sip/digest_server.h"
 
+#include <ostream>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -160,6 +162,15 @@ TEST(DigestClient, AnswersEveryRealmThatChallenged) {
   EXPECT_EQ(credentials[1].realm, "proxy-b");
   EXPECT_EQ(credentials[1].algorithm, DigestAlgorithm::sha256);
 }
+
+}  // namespace
+
+// Lets gtest print algorithms by name in test listings.
+void PrintTo(DigestAlgorithm algorithm, std::ostream* out) {
+  *out << to_string(algorithm);
+}
+
+namespace {
 
 // The client and server agree for every algorithm, including the -sess forms.
 class DigestRoundTrip : public ::testing::TestWithParam<DigestAlgorithm> {};

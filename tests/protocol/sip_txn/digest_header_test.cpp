@@ -1,5 +1,7 @@
 #include "protocol/sip/digest.h"
 
+#include <ostream>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -104,7 +106,7 @@ struct Malformed {
 const Malformed kMalformed[] = {
     {"OtherScheme", R"(Basic realm="r")", "not Digest"},
     {"MissingUri", R"(Digest username="u", realm="r", nonce="n", response="x")", "missing uri"},
-    {"Unterminated", R"(Digest username="u, realm="r")", "unterminated"},
+    {"Unterminated", R"(Digest realm="r", username="u)", "unterminated"},
     {"Duplicate", R"(Digest username="u", username="v")", "twice"},
     {"NoEquals", R"(Digest username)", "no '='"},
     {"MissingComma", R"(Digest username="u" realm="r")", "expected ','"},
@@ -121,6 +123,10 @@ const Malformed kMalformed[] = {
      R"(Digest username="u", realm="r", nonce="n", uri="s", response="x", algorithm=SHA-512-256)",
      "unsupported algorithm"},
 };
+
+void PrintTo(const Malformed& malformed, std::ostream* out) {
+  *out << malformed.name;
+}
 
 class MalformedCredentials : public ::testing::TestWithParam<Malformed> {};
 

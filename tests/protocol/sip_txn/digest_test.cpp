@@ -1,5 +1,7 @@
 #include "protocol/sip/digest.h"
 
+#include <ostream>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -28,6 +30,10 @@ const ResponseVector kRfc7616Example[] = {
     {"SHA256sess", DigestAlgorithm::sha256_sess,
      "2fd51b3a77ad75bad6afad6003e818d767133c46d9e2749e7f5232ae1ea3efd7"},
 };
+
+void PrintTo(const ResponseVector& vector, std::ostream* out) {
+  *out << vector.name;
+}
 
 class Rfc7616Example : public ::testing::TestWithParam<ResponseVector> {};
 
