@@ -13,5 +13,6 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/message.h)
   target_sources(tipring_protocol PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/client_transaction.cpp
     ${CMAKE_CURRENT_LIST_DIR}/server_transaction.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/transaction_layer.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/transaction_layer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/dialog.cpp)
 endif()
