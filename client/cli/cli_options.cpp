@@ -1,0 +1,178 @@
+#include "client/cli/cli_options.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+
+namespace tipring::client {
+namespace {
+
+constexpr const char* kDescription =
+    "Tipring's client core without a GUI: registers a SIP account, keeps its NAT binding\n"
+    "open, places and answers calls with WAV files as microphone and speaker.\n"
+    "\n"
+    "Interactive commands on standard input (one per line):\n"
+    "  call <target>   answer   reject [486|603]   hangup   hold   resume\n"
+    "  dtmf <digits>   mute   unmute   transfer <target>   quit\n"
+    "\n"
+    "With --json every event is one JSON object per line on standard output:\n"
+    "  registered, registration-failed, incoming, ringing, answered, dtmf, stats, ended\n"
+    "\n"
+    "Exit codes: 0 success, 1 a call failed, 2 bad command line, 3 registration failed.";
+
+struct IntOption {
+  const char* name;
+  int min;
+  int max;
+  int CliOptions::*field;
+};
+
+constexpr IntOption kIntOptions[] = {
+    {"register-expiry", 60, 86400, &CliOptions::register_expiry_s},
+    {"keepalive", 0, 3600, &CliOptions::keepalive_s},
+    {"hangup-after", 0, 86400, &CliOptions::hangup_after_s},
+    {"stats-interval", 0, 3600, &CliOptions::stats_interval_s},
+    {"dtmf-delay", 0, 60000, &CliOptions::dtmf_delay_ms},
+    {"max-calls", 0, 1000000, &CliOptions::max_calls},
+};
+
+void add_options(QCommandLineParser& parser) {
+  parser.addOptions({
+      {"account", "SIP address of the account, e.g. alice@example.org.", "aor"},
+      {"auth-user", "Authentication user name (default: the address's user part).", "name"},
+      {"proxy", "Outbound proxy, e.g. sip:198.18.0.10:5060.", "uri"},
+      {"transport", "udp (default), tcp or tls.", "transport", "udp"},
+      {"password-file", "Read the password from the first line of this file.", "path"},
+      {"password-env", "Read the password from this environment variable.", "name"},
+      {"no-prompt", "Never prompt for a password on the terminal."},
+      {"bind", "Local address for the SIP and media sockets.", "ip"},
+      {"register-expiry", "Requested registration lifetime in seconds (default 600).", "s"},
+      {"keepalive", "NAT keepalive interval in seconds; 0 turns keepalives off (default 25).", "s"},
+      {"codecs", "Codec preference, comma separated (default opus,PCMU,PCMA).", "list"},
+      {"call", "Call this target once registered (user, user@domain or a SIP URI).", "target"},
+      {"auto-answer", "Answer incoming calls at once."},
+      {"reject", "Reject incoming calls with 486 (busy) or 603 (decline).", "code"},
+      {"play", "Use this WAV file as the microphone (looped).", "wav"},
+      {"record", "Write what is heard to this WAV file.", "wav"},
+      {"dtmf", "Send these DTMF digits (0-9 * # A-D) once the call is answered.", "digits"},
+      {"dtmf-delay", "Wait this long after answer before sending --dtmf (default 1000).", "ms"},
+      {"hangup-after", "Hang up this many seconds after the call is answered.", "s"},
+      {"stats-interval", "Print call statistics every N seconds (0 = only at the end).", "s"},
+      {"max-calls", "Exit after this many calls have ended (default: 1 with --call).", "n"},
+      {"json", "Print one JSON object per event on standard output."},
+      {"no-stdin", "Do not read interactive commands from standard input."},
+      {"ca-file", "Additional CA certificates (PEM) to trust for TLS.", "path"},
+  });
+}
+
+std::optional<Transport> parse_transport(const QString& text) {
+  const QString t = text.toLower();
+  if (t == QLatin1String("udp"))
+    return Transport::Udp;
+  if (t == QLatin1String("tcp"))
+    return Transport::Tcp;
+  if (t == QLatin1String("tls"))
+    return Transport::Tls;
+  return std::nullopt;
+}
+
+bool valid_dtmf(const QString& digits) {
+  static const QRegularExpression kDigits(QStringLiteral("^[0-9*#A-Da-d]+$"));
+  return kDigits.match(digits).hasMatch();
+}
+
+}  // namespace
+
+CliParseResult parse_cli(const QStringList& arguments) {
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QString::fromLatin1(kDescription));
+  const QCommandLineOption help = parser.addHelpOption();
+  const QCommandLineOption version = parser.addVersionOption();
+  add_options(parser);
+  if (!parser.parse(arguments)) {
+    return {std::nullopt, parser.errorText(), {}};
+  }
+  if (parser.isSet(help)) {
+    return {std::nullopt, {}, parser.helpText()};
+  }
+  if (parser.isSet(version)) {
+    return {std::nullopt, {}, QStringLiteral("tipring-cli %1").arg(TIPRING_VERSION)};
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    return {std::nullopt,
+            QStringLiteral("unexpected argument '%1' (a password is never taken from the command "
+                           "line; see --password-file)")
+                .arg(parser.positionalArguments().first()),
+            {}};
+  }
+
+  CliOptions o;
+  o.account = parser.value("account");
+  if (o.account.isEmpty()) {
+    return {std::nullopt, QStringLiteral("--account is required"), {}};
+  }
+  o.auth_user = parser.value("auth-user");
+  o.proxy = parser.value("proxy");
+  const auto transport = parse_transport(parser.value("transport"));
+  if (!transport) {
+    return {std::nullopt,
+            QStringLiteral("--transport must be udp, tcp or tls, not '%1'")
+                .arg(parser.value("transport")),
+            {}};
+  }
+  o.transport = *transport;
+  o.password.file = parser.value("password-file");
+  o.password.env_variable = parser.value("password-env");
+  o.password.allow_prompt = !parser.isSet("no-prompt");
+  o.bind_address = parser.value("bind");
+  for (const IntOption& opt : kIntOptions) {
+    if (!parser.isSet(opt.name))
+      continue;
+    bool ok = false;
+    const int value = parser.value(opt.name).toInt(&ok);
+    if (!ok || value < opt.min || value > opt.max) {
+      return {std::nullopt,
+              QStringLiteral("--%1 must be a whole number from %2 to %3, not '%4'")
+                  .arg(QLatin1String(opt.name))
+                  .arg(opt.min)
+                  .arg(opt.max)
+                  .arg(parser.value(opt.name)),
+              {}};
+    }
+    o.*(opt.field) = value;
+  }
+  if (parser.isSet("codecs")) {
+    o.codecs = parser.value("codecs").split(',', Qt::SkipEmptyParts);
+    for (const QString& c : o.codecs) {
+      const QString l = c.toLower();
+      if (l != QLatin1String("opus") && l != QLatin1String("pcmu") && l != QLatin1String("pcma")) {
+        return {std::nullopt, QStringLiteral("unknown codec '%1' in --codecs").arg(c), {}};
+      }
+    }
+  }
+  o.call_target = parser.value("call");
+  o.auto_answer = parser.isSet("auto-answer");
+  if (parser.isSet("reject")) {
+    o.reject_code = parser.value("reject").toInt();
+    if (o.reject_code != 486 && o.reject_code != 603) {
+      return {std::nullopt, QStringLiteral("--reject takes 486 or 603"), {}};
+    }
+    if (o.auto_answer) {
+      return {std::nullopt, QStringLiteral("--reject and --auto-answer exclude each other"), {}};
+    }
+  }
+  o.play_wav = parser.value("play");
+  o.record_wav = parser.value("record");
+  o.dtmf = parser.value("dtmf");
+  if (!o.dtmf.isEmpty() && !valid_dtmf(o.dtmf)) {
+    return {std::nullopt, QStringLiteral("--dtmf takes only 0-9 * # A-D"), {}};
+  }
+  if (o.max_calls == 0 && !o.call_target.isEmpty()) {
+    o.max_calls = 1;
+  }
+  o.json = parser.isSet("json");
+  o.interactive = !parser.isSet("no-stdin");
+  o.ca_file = parser.value("ca-file");
+  return {o, {}, {}};
+}
+
+}  // namespace tipring::client

@@ -1,0 +1,237 @@
+#include "protocol/sip/syntax.h"
+
+namespace tipring::sip::syntax {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_token(std::string_view s) {
+  if (s.empty()) {
+    return false;
+  }
+  for (char c : s) {
+    if (!is_token_char(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view trim_lws(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && is_lws(s[b])) {
+    ++b;
+  }
+  while (e > b && is_lws(s[e - 1])) {
+    --e;
+  }
+  return s.substr(b, e - b);
+}
+
+int hex_value(char c) {
+  if (is_digit(c)) {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+Result<std::string_view> quoted_string(Scanner& s, std::string_view rule) {
+  std::size_t start = s.pos;
+  if (!s.consume('"')) {
+    return fail(rule, "expected '\"' to open a quoted-string");
+  }
+  while (!s.done()) {
+    char c = s.text[s.pos];
+    if (c == '"') {
+      ++s.pos;
+      return s.text.substr(start, s.pos - start);
+    }
+    if (c == '\\') {
+      // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+      if (s.pos + 1 >= s.text.size()) {
+        break;
+      }
+      auto escaped = static_cast<unsigned char>(s.text[s.pos + 1]);
+      if (escaped == 0x0A || escaped == 0x0D || escaped > 0x7F) {
+        return fail(rule, "quoted-pair escapes a character outside %x00-09 / %x0B-0C / %x0E-7F");
+      }
+      s.pos += 2;
+      continue;
+    }
+    // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 && !is_lws(c)) {
+      return fail(rule, "control character inside a quoted-string");
+    }
+    if (u == 0x7F) {
+      return fail(rule, "DEL inside a quoted-string");
+    }
+    ++s.pos;
+  }
+  return fail(rule, "unterminated quoted-string");
+}
+
+std::string unquote(std::string_view raw) {
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+    raw = raw.substr(1, raw.size() - 2);
+  }
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\\' && i + 1 < raw.size()) {
+      ++i;
+    }
+    out.push_back(raw[i]);
+  }
+  return out;
+}
+
+std::string quote(std::string_view content) {
+  std::string out;
+  out.reserve(content.size() + 2);
+  out.push_back('"');
+  for (char c : content) {
+    if (c == '"' || c == '\\' || c == '\r' || c == '\n') {
+      if (c == '\r' || c == '\n') {
+        continue;  // cannot be carried by a quoted-pair; dropping keeps the header valid
+      }
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+bool valid_escapes(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2])) {
+        return false;
+      }
+      i += 2;
+    }
+  }
+  return true;
+}
+
+std::string unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> parse_decimal(std::string_view digits, std::uint64_t max) {
+  if (digits.empty()) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (char c : digits) {
+    if (!is_digit(c)) {
+      return std::nullopt;
+    }
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    if (value > max) {
+      return std::nullopt;
+    }
+  }
+  return value;
+}
+
+Result<ParamView> generic_param(Scanner& s, std::string_view rule) {
+  ParamView p;
+  p.name = s.token();
+  if (p.name.empty()) {
+    return fail(rule, "expected a parameter name (token)");
+  }
+  if (!s.consume_separator('=')) {
+    return p;
+  }
+  p.has_value = true;
+  // gen-value = token / host / quoted-string
+  if (s.peek() == '"') {
+    auto q = quoted_string(s, rule);
+    if (!q) {
+      return tl::unexpected(q.error());
+    }
+    p.value = *q;
+    return p;
+  }
+  if (s.peek() == '[') {
+    std::size_t start = s.pos;
+    s.take_while([](char c) { return c != ']' && !is_lws(c) && c != ';' && c != ','; });
+    if (!s.consume(']')) {
+      return fail(rule, "unterminated IPv6 reference in parameter value");
+    }
+    p.value = s.text.substr(start, s.pos - start);
+    return p;
+  }
+  p.value = s.token();
+  if (p.value.empty()) {
+    return fail(rule, "parameter '" + std::string(p.name) + "' has '=' but no value");
+  }
+  return p;
+}
+
+Result<std::string_view> generic_params(Scanner& s, std::string_view rule) {
+  std::size_t start = s.pos;
+  std::size_t end = s.pos;
+  while (s.consume_separator(';')) {
+    auto p = generic_param(s, rule);
+    if (!p) {
+      return tl::unexpected(p.error());
+    }
+    end = s.pos;
+  }
+  s.pos = end;
+  return s.text.substr(start, end - start);
+}
+
+bool ParamCursor::next(ParamView& out) {
+  if (!scanner_.consume_separator(';')) {
+    return false;
+  }
+  auto p = generic_param(scanner_, "");
+  if (!p) {
+    return false;
+  }
+  out = *p;
+  return true;
+}
+
+std::optional<ParamView> find_param(std::string_view raw, std::string_view name) {
+  ParamCursor cursor(raw);
+  ParamView p;
+  while (cursor.next(p)) {
+    if (iequals(p.name, name)) {
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace tipring::sip::syntax

@@ -1,0 +1,519 @@
+#include "protocol/sip/uri.h"
+
+#include "protocol/sip/syntax.h"
+#include "protocol/sip/views.h"
+
+#include <cctype>
+
+namespace tipring::sip {
+namespace views {
+namespace {
+
+constexpr std::string_view kSipUriRule = "RFC 3261 §25.1 SIP-URI";
+constexpr std::string_view kAbsoluteUriRule = "RFC 3261 §25.1 absoluteURI";
+
+bool all_of_class(std::string_view s, std::uint8_t classes) {
+  for (char c : s) {
+    if (c != '%' && !syntax::has_class(c, classes)) {
+      return false;
+    }
+  }
+  return syntax::valid_escapes(s);
+}
+
+bool valid_scheme(std::string_view s) {
+  if (s.empty() || !syntax::is_alpha(s[0])) {
+    return false;
+  }
+  for (char c : s) {
+    if (!syntax::is_alnum(c) && c != '+' && c != '-' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_hostname(std::string_view s) {
+  // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and inner '-',
+  // the toplabel starting with ALPHA.
+  if (!s.empty() && s.back() == '.') {
+    s.remove_suffix(1);
+  }
+  if (s.empty()) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (true) {
+    std::size_t dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+    if (label.empty() || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!syntax::is_alnum(c) && c != '-') {
+        return false;
+      }
+    }
+    if (dot == std::string_view::npos) {
+      return syntax::is_alpha(label.front());
+    }
+    start = dot + 1;
+  }
+}
+
+Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::string_view rule) {
+  auto v = syntax::parse_decimal(digits, 65535);
+  if (!v) {
+    return fail(rule, "port '" + std::string(digits) + "' is not a number up to 65535");
+  }
+  return std::optional<std::uint16_t>(static_cast<std::uint16_t>(*v));
+}
+
+// uri-parameters = *( ";" pname [ "=" pvalue ] ), text starting at the first ';'.
+bool valid_uri_params(std::string_view s) {
+  constexpr std::uint8_t kParamChar = syntax::kParamUnreserved | syntax::kUnreserved;
+  while (!s.empty()) {
+    s.remove_prefix(1);  // ';'
+    std::size_t end = s.find(';');
+    std::string_view param = s.substr(0, end);
+    std::size_t eq = param.find('=');
+    std::string_view name = param.substr(0, eq);
+    if (name.empty() || !all_of_class(name, kParamChar)) {
+      return false;
+    }
+    if (eq != std::string_view::npos) {
+      std::string_view value = param.substr(eq + 1);
+      if (value.empty() || !all_of_class(value, kParamChar)) {
+        return false;
+      }
+    }
+    s = end == std::string_view::npos ? std::string_view{} : s.substr(end);
+  }
+  return true;
+}
+
+// headers = header *( "&" header ); header = hname "=" hvalue
+bool valid_uri_headers(std::string_view s) {
+  constexpr std::uint8_t kHeaderChar = syntax::kHeaderUnreserved | syntax::kUnreserved;
+  while (true) {
+    std::size_t end = s.find('&');
+    std::string_view header = s.substr(0, end);
+    std::size_t eq = header.find('=');
+    if (eq == 0 || eq == std::string_view::npos) {
+      return false;
+    }
+    if (!all_of_class(header.substr(0, eq), kHeaderChar) ||
+        !all_of_class(header.substr(eq + 1), kHeaderChar)) {
+      return false;
+    }
+    if (end == std::string_view::npos) {
+      return true;
+    }
+    s = s.substr(end + 1);
+  }
+}
+
+Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext context) {
+  std::size_t at = rest.find('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    std::size_t colon = userinfo.find(':');
+    v.user = userinfo.substr(0, colon);
+    if (v.user.empty() || !all_of_class(v.user, syntax::kUnreserved | syntax::kUserUnreserved)) {
+      return fail(kSipUriRule, "invalid user part '" + std::string(v.user) + "'");
+    }
+    if (colon != std::string_view::npos) {
+      v.has_password = true;
+      v.password = userinfo.substr(colon + 1);
+      if (!all_of_class(v.password, syntax::kUnreserved | syntax::kPasswordExtra)) {
+        return fail(kSipUriRule, "invalid password");
+      }
+    }
+    rest = rest.substr(at + 1);
+  }
+  std::size_t host_end = 0;
+  if (!rest.empty() && rest[0] == '[') {
+    std::size_t close = rest.find(']');
+    if (close == std::string_view::npos || !valid_ipv6(rest.substr(1, close - 1))) {
+      return fail(kSipUriRule, "invalid IPv6 reference in '" + std::string(rest) + "'");
+    }
+    host_end = close + 1;
+  } else {
+    host_end = rest.find_first_of(":;?");
+    host_end = host_end == std::string_view::npos ? rest.size() : host_end;
+    if (!valid_host(rest.substr(0, host_end))) {
+      return fail(kSipUriRule, "invalid host '" + std::string(rest.substr(0, host_end)) + "'");
+    }
+  }
+  v.host = rest.substr(0, host_end);
+  rest = rest.substr(host_end);
+  if (!rest.empty() && rest[0] == ':') {
+    std::size_t port_end = rest.find_first_of(";?");
+    auto port =
+        parse_port(rest.substr(1, port_end == rest.npos ? rest.npos : port_end - 1), kSipUriRule);
+    if (!port) {
+      return tl::unexpected(port.error());
+    }
+    v.port = *port;
+    rest = port_end == std::string_view::npos ? std::string_view{} : rest.substr(port_end);
+  }
+  std::size_t q = rest.find('?');
+  v.params = rest.substr(0, q);
+  if (!valid_uri_params(v.params)) {
+    return fail(kSipUriRule, "invalid uri-parameters '" + std::string(v.params) + "'");
+  }
+  if (q != std::string_view::npos) {
+    if (context == UriContext::RequestUri) {
+      return fail("RFC 3261 §19.1.1 Request-URI", "headers are not allowed in a Request-URI");
+    }
+    v.headers = rest.substr(q + 1);
+    if (!valid_uri_headers(v.headers)) {
+      return fail(kSipUriRule, "invalid headers '" + std::string(v.headers) + "'");
+    }
+  }
+  return v;
+}
+
+Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
+  std::size_t semi = rest.find(';');
+  v.user = rest.substr(0, semi);
+  if (v.user.empty()) {
+    return fail("RFC 3966 §3 telephone-subscriber", "empty number");
+  }
+  for (char c : v.user) {
+    if (!syntax::is_hex(c) && std::string_view("*#+-.()pPwW").find(c) == std::string_view::npos) {
+      return fail("RFC 3966 §3 telephone-subscriber",
+                  "invalid character in '" + std::string(v.user) + "'");
+    }
+  }
+  if (semi != std::string_view::npos) {
+    v.params = rest.substr(semi);
+    if (!valid_uri_params(v.params)) {
+      return fail("RFC 3966 §3 telephone-subscriber", "invalid parameters");
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+bool valid_ipv4(std::string_view s) {
+  int parts = 0;
+  while (true) {
+    std::size_t dot = s.find('.');
+    std::string_view part = s.substr(0, dot);
+    if (part.size() > 3 || !syntax::parse_decimal(part, 255)) {
+      return false;
+    }
+    ++parts;
+    if (dot == std::string_view::npos) {
+      break;
+    }
+    s = s.substr(dot + 1);
+  }
+  return parts == 4;
+}
+
+bool valid_ipv6(std::string_view s) {
+  // IPv6address = hexpart [ ":" IPv4address ]; hexpart = hexseq / hexseq "::" [ hexseq ] /
+  // "::" [ hexseq ]. Count 16-bit groups; an embedded IPv4 counts as two.
+  if (s.size() < 2) {
+    return false;
+  }
+  int groups = 0;
+  bool compressed = false;
+  std::size_t i = 0;
+  if (s.substr(0, 2) == "::") {
+    compressed = true;
+    i = 2;
+  }
+  while (i < s.size()) {
+    std::size_t end = s.find(':', i);
+    std::string_view group = s.substr(i, end == std::string_view::npos ? s.npos : end - i);
+    if (end == std::string_view::npos && group.find('.') != std::string_view::npos) {
+      if (!valid_ipv4(group)) {
+        return false;
+      }
+      groups += 2;
+      break;
+    }
+    if (group.empty() || group.size() > 4) {
+      return false;
+    }
+    for (char c : group) {
+      if (!syntax::is_hex(c)) {
+        return false;
+      }
+    }
+    ++groups;
+    if (end == std::string_view::npos) {
+      break;
+    }
+    if (end + 1 < s.size() && s[end + 1] == ':') {
+      if (compressed) {
+        return false;
+      }
+      compressed = true;
+      i = end + 2;
+    } else {
+      i = end + 1;
+      if (i == s.size()) {
+        return false;
+      }
+    }
+  }
+  return compressed ? groups < 8 : groups == 8;
+}
+
+bool valid_host(std::string_view host) {
+  if (host.empty()) {
+    return false;
+  }
+  if (host.front() == '[') {
+    return host.size() > 2 && host.back() == ']' && valid_ipv6(host.substr(1, host.size() - 2));
+  }
+  bool numeric = host.find_first_not_of("0123456789.") == std::string_view::npos;
+  return numeric ? valid_ipv4(host) : valid_hostname(host);
+}
+
+Result<UriView> parse_uri(std::string_view text, UriContext context) {
+  UriView v;
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {
+    return fail(kAbsoluteUriRule, "'" + std::string(text) + "' does not start with a scheme");
+  }
+  v.scheme_text = text.substr(0, colon);
+  std::string_view rest = text.substr(colon + 1);
+  if (syntax::iequals(v.scheme_text, "sip") || syntax::iequals(v.scheme_text, "sips")) {
+    v.scheme = v.scheme_text.size() == 3 ? UriScheme::Sip : UriScheme::Sips;
+    return parse_sip_uri(v, rest, context);
+  }
+  if (syntax::iequals(v.scheme_text, "tel")) {
+    v.scheme = UriScheme::Tel;
+    return parse_tel_uri(v, rest);
+  }
+  v.scheme = UriScheme::Other;
+  if (rest.empty()) {
+    return fail(kAbsoluteUriRule, "empty URI after the scheme");
+  }
+  for (char c : rest) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == '<' || c == '>' || c == '"') {
+      return fail(kAbsoluteUriRule, "character not allowed in '" + std::string(text) + "'");
+    }
+  }
+  v.opaque = rest;
+  return v;
+}
+
+}  // namespace views
+
+namespace {
+
+Params split_uri_list(std::string_view s, char separator) {
+  Params out;
+  while (!s.empty()) {
+    if (s.front() == separator) {
+      s.remove_prefix(1);
+    }
+    std::size_t end = s.find(separator);
+    std::string_view item = s.substr(0, end);
+    std::size_t eq = item.find('=');
+    Param p;
+    p.name = std::string(item.substr(0, eq));
+    if (eq != std::string_view::npos) {
+      p.has_value = true;
+      p.value = std::string(item.substr(eq + 1));
+    }
+    out.push_back(std::move(p));
+    s = end == std::string_view::npos ? std::string_view{} : s.substr(end);
+  }
+  return out;
+}
+
+// For §19.1.4: decode escapes of unreserved characters, upper-case the rest, optionally
+// lower-case everything (for the case-insensitive components).
+std::string canonical(std::string_view s, bool fold_case) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%' && i + 2 < s.size() && syntax::is_hex(s[i + 1]) && syntax::is_hex(s[i + 2])) {
+      auto decoded =
+          static_cast<char>(syntax::hex_value(s[i + 1]) * 16 + syntax::hex_value(s[i + 2]));
+      if (syntax::has_class(decoded, syntax::kUnreserved)) {
+        c = decoded;
+      } else {
+        out.push_back('%');
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1]))));
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2]))));
+        i += 2;
+        continue;
+      }
+      i += 2;
+    }
+    out.push_back(fold_case ? syntax::to_lower(c) : c);
+  }
+  return out;
+}
+
+bool same_text(std::string_view a, std::string_view b, bool fold_case) {
+  return canonical(a, fold_case) == canonical(b, fold_case);
+}
+
+bool params_match(const Params& a, const Params& b) {
+  static constexpr std::string_view kMustMatch[] = {"transport", "user", "ttl", "method", "maddr"};
+  for (std::string_view name : kMustMatch) {
+    const Param* pa = find_param(a, name);
+    const Param* pb = find_param(b, name);
+    if ((pa == nullptr) != (pb == nullptr)) {
+      return false;
+    }
+  }
+  for (const Param& pa : a) {
+    const Param* pb = find_param(b, pa.name);
+    if (pb != nullptr && (pa.has_value != pb->has_value || !same_text(pa.value, pb->value, true))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool headers_match(const Params& a, const Params& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (const Param& ha : a) {
+    const Param* hb = find_param(b, ha.name);
+    if (hb == nullptr || !same_text(ha.value, hb->value, false)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Uri> Uri::parse(std::string_view text) {
+  auto v = views::parse_uri(text, views::UriContext::Bracketed);
+  if (!v) {
+    return tl::unexpected(v.error());
+  }
+  Uri u;
+  u.scheme = v->scheme;
+  if (u.scheme == UriScheme::Other) {
+    u.other_scheme = std::string(v->scheme_text);
+  }
+  u.user = std::string(v->user);
+  u.password = std::string(v->password);
+  u.has_password = v->has_password;
+  u.host = std::string(v->host);
+  u.port = v->port;
+  u.params = split_uri_list(v->params, ';');
+  u.headers = split_uri_list(v->headers, '&');
+  u.opaque = std::string(v->opaque);
+  return u;
+}
+
+Uri Uri::sip(std::string_view user, std::string_view host, std::optional<std::uint16_t> port) {
+  Uri u;
+  u.user = std::string(user);
+  u.host = std::string(host);
+  u.port = port;
+  return u;
+}
+
+std::string_view Uri::transport() const {
+  const Param* p = param("transport");
+  return p != nullptr ? std::string_view(p->value) : std::string_view{};
+}
+
+std::string Uri::address_of_record() const {
+  Uri bare;
+  bare.scheme = scheme;
+  bare.other_scheme = other_scheme;
+  bare.user = user;
+  bare.host = host;
+  bare.opaque = opaque;
+  return bare.to_string();
+}
+
+std::string_view scheme_name(const Uri& uri) {
+  switch (uri.scheme) {
+    case UriScheme::Sip:
+      return "sip";
+    case UriScheme::Sips:
+      return "sips";
+    case UriScheme::Tel:
+      return "tel";
+    case UriScheme::Other:
+      break;
+  }
+  return uri.other_scheme;
+}
+
+void Uri::append_to(std::string& out) const {
+  out.append(scheme_name(*this));
+  out.push_back(':');
+  if (scheme == UriScheme::Other) {
+    out.append(opaque);
+    return;
+  }
+  out.append(user);
+  if (has_password) {
+    out.push_back(':');
+    out.append(password);
+  }
+  if (scheme != UriScheme::Tel) {
+    if (!user.empty() || has_password) {
+      out.push_back('@');
+    }
+    out.append(host);
+    if (port) {
+      out.push_back(':');
+      out.append(std::to_string(*port));
+    }
+  }
+  for (const Param& p : params) {
+    out.push_back(';');
+    out.append(p.name);
+    if (p.has_value) {
+      out.push_back('=');
+      out.append(p.value);
+    }
+  }
+  char separator = '?';
+  for (const Param& h : headers) {
+    out.push_back(separator);
+    separator = '&';
+    out.append(h.name);
+    out.push_back('=');
+    out.append(h.value);
+  }
+}
+
+std::string Uri::to_string() const {
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+bool operator==(const Uri& a, const Uri& b) {
+  if (a.scheme != b.scheme) {
+    return false;
+  }
+  if (a.scheme == UriScheme::Other) {
+    return syntax::iequals(a.other_scheme, b.other_scheme) && a.opaque == b.opaque;
+  }
+  if (!same_text(a.user, b.user, false) || a.has_password != b.has_password ||
+      !same_text(a.password, b.password, false)) {
+    return false;
+  }
+  if (!syntax::iequals(a.host, b.host) || a.port != b.port) {
+    return false;
+  }
+  return params_match(a.params, b.params) && params_match(b.params, a.params) &&
+         headers_match(a.headers, b.headers);
+}
+
+}  // namespace tipring::sip

@@ -1,0 +1,196 @@
+#include "protocol/sip/via.h"
+
+#include "protocol/sip/syntax.h"
+#include "protocol/sip/views.h"
+
+namespace tipring::sip {
+namespace views {
+namespace {
+
+constexpr std::string_view kViaRule = "RFC 3261 §25.1 Via";
+
+Result<void> check_via_params(std::string_view raw) {
+  syntax::ParamCursor cursor(raw);
+  syntax::ParamView p;
+  while (cursor.next(p)) {
+    if (syntax::iequals(p.name, "branch") || syntax::iequals(p.name, "received") ||
+        syntax::iequals(p.name, "maddr")) {
+      if (!p.has_value || p.quoted()) {
+        return fail(kViaRule, std::string(p.name) + " needs a token value");
+      }
+    } else if (syntax::iequals(p.name, "ttl")) {
+      if (!p.has_value || !syntax::parse_decimal(p.value, 255)) {
+        return fail(kViaRule, "ttl must be a number from 0 to 255");
+      }
+    } else if (syntax::iequals(p.name, "rport")) {
+      if (p.has_value && !syntax::parse_decimal(p.value, 65535)) {
+        return fail("RFC 3581 §3 response-port", "rport value must be a port number");
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ViaView> parse_via(syntax::Scanner& s) {
+  ViaView v;
+  s.skip_lws();
+  v.protocol_name = s.token();
+  if (v.protocol_name.empty() || !s.consume_separator('/')) {
+    return fail(kViaRule, "expected sent-protocol such as SIP/2.0/UDP");
+  }
+  v.protocol_version = s.token();
+  if (v.protocol_version.empty() || !s.consume_separator('/')) {
+    return fail(kViaRule, "expected protocol-version/transport in sent-protocol");
+  }
+  v.transport = s.token();
+  if (v.transport.empty()) {
+    return fail(kViaRule, "missing transport in sent-protocol");
+  }
+  std::size_t before = s.pos;
+  s.skip_lws();
+  if (s.pos == before) {
+    return fail(kViaRule, "expected LWS between sent-protocol and sent-by");
+  }
+  std::size_t host_start = s.pos;
+  if (s.peek() == '[') {
+    s.take_while([](char c) { return c != ']' && !syntax::is_lws(c); });
+    s.consume(']');
+  } else {
+    s.take_while([](char c) { return syntax::is_alnum(c) || c == '.' || c == '-'; });
+  }
+  v.host = s.text.substr(host_start, s.pos - host_start);
+  if (!valid_host(v.host)) {
+    return fail(kViaRule, "invalid sent-by host '" + std::string(v.host) + "'");
+  }
+  if (s.consume_separator(':')) {
+    auto digits = s.take_while(syntax::is_digit);
+    auto port = syntax::parse_decimal(digits, 65535);
+    if (!port) {
+      return fail(kViaRule, "invalid sent-by port");
+    }
+    v.port = static_cast<std::uint16_t>(*port);
+  }
+  auto params = syntax::generic_params(s, kViaRule);
+  if (!params) {
+    return tl::unexpected(params.error());
+  }
+  v.params = *params;
+  if (auto checked = check_via_params(v.params); !checked) {
+    return tl::unexpected(checked.error());
+  }
+  return v;
+}
+
+}  // namespace views
+
+namespace {
+
+Via owned(const views::ViaView& v) {
+  Via out;
+  out.protocol_name = std::string(v.protocol_name);
+  out.protocol_version = std::string(v.protocol_version);
+  out.transport = std::string(v.transport);
+  out.host = std::string(v.host);
+  out.port = v.port;
+  syntax::ParamCursor cursor(v.params);
+  syntax::ParamView p;
+  while (cursor.next(p)) {
+    Param owned_param;
+    owned_param.name = std::string(p.name);
+    owned_param.has_value = p.has_value;
+    owned_param.quoted = p.quoted();
+    owned_param.value = owned_param.quoted ? syntax::unquote(p.value) : std::string(p.value);
+    out.params.push_back(std::move(owned_param));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Via> Via::parse(std::string_view value) {
+  syntax::Scanner s{value, 0};
+  auto v = views::parse_via(s);
+  if (!v) {
+    return tl::unexpected(v.error());
+  }
+  s.skip_lws();
+  if (!s.done()) {
+    return fail("RFC 3261 §25.1 Via", "unexpected '" + std::string(s.rest()) + "'");
+  }
+  return owned(*v);
+}
+
+Result<std::vector<Via>> parse_via_list(std::string_view value) {
+  std::vector<Via> out;
+  syntax::Scanner s{value, 0};
+  do {
+    auto v = views::parse_via(s);
+    if (!v) {
+      return tl::unexpected(v.error());
+    }
+    out.push_back(owned(*v));
+  } while (s.consume_separator(','));
+  s.skip_lws();
+  if (!s.done()) {
+    return fail("RFC 3261 §25.1 Via", "unexpected '" + std::string(s.rest()) + "'");
+  }
+  return out;
+}
+
+std::string_view Via::branch() const {
+  const Param* p = find_param(params, "branch");
+  return p != nullptr ? std::string_view(p->value) : std::string_view{};
+}
+
+bool Via::has_rfc3261_branch() const {
+  return branch().starts_with(kBranchMagicCookie);
+}
+
+std::optional<std::string_view> Via::received() const {
+  const Param* p = find_param(params, "received");
+  if (p == nullptr) {
+    return std::nullopt;
+  }
+  return std::string_view(p->value);
+}
+
+bool Via::has_rport() const {
+  return find_param(params, "rport") != nullptr;
+}
+
+std::optional<std::uint16_t> Via::rport() const {
+  const Param* p = find_param(params, "rport");
+  if (p == nullptr || !p->has_value) {
+    return std::nullopt;
+  }
+  auto v = syntax::parse_decimal(p->value, 65535);
+  if (!v) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(*v);
+}
+
+void Via::append_to(std::string& out) const {
+  out.append(protocol_name);
+  out.push_back('/');
+  out.append(protocol_version);
+  out.push_back('/');
+  out.append(transport);
+  out.push_back(' ');
+  out.append(host);
+  if (port) {
+    out.push_back(':');
+    out.append(std::to_string(*port));
+  }
+  append_params(out, params);
+}
+
+std::string Via::to_string() const {
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+}  // namespace tipring::sip

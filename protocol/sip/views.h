@@ -1,0 +1,68 @@
+// Non-allocating views of the structured SIP values, used by the message parser to validate
+// header fields eagerly and to pick out the hot fields (branch, tags, sent-by) without
+// copying. The owning types (Uri, NameAddr, Via) are built from these. Internal to
+// protocol/sip; views point into the caller's text.
+#pragma once
+
+#include "protocol/core/error.h"
+#include "protocol/sip/syntax.h"
+#include "protocol/sip/uri.h"
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace tipring::sip::views {
+
+struct UriView {
+  UriScheme scheme = UriScheme::Sip;
+  std::string_view scheme_text;
+  std::string_view user;
+  std::string_view password;
+  bool has_password = false;
+  std::string_view host;
+  std::optional<std::uint16_t> port;
+  std::string_view params;   // ";a=b;c" as written (validated uri-parameters)
+  std::string_view headers;  // "a=b&c=d" after the '?', as written
+  std::string_view opaque;
+};
+
+enum class UriContext : std::uint8_t {
+  RequestUri,  // no headers allowed (§19.1.1 table)
+  Bracketed,   // inside < >
+};
+
+Result<UriView> parse_uri(std::string_view text, UriContext context);
+
+struct NameAddrView {
+  std::string_view display_name;  // raw: a quoted-string with its quotes, or *(token LWS)
+  bool bracketed = false;         // name-addr (with < >) rather than addr-spec
+  std::string_view uri_text;
+  UriView uri;
+  std::string_view params;  // raw header params (validated generic-params)
+};
+
+// Parses one name-addr / addr-spec followed by header params, at the scanner; stops before
+// a following COMMA or the end. `rule` names the header's grammar for errors.
+Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule);
+// A whole header value holding exactly one name-addr/addr-spec with params.
+Result<NameAddrView> parse_single_name_addr(std::string_view value, std::string_view rule);
+
+struct ViaView {
+  std::string_view protocol_name;
+  std::string_view protocol_version;
+  std::string_view transport;
+  std::string_view host;
+  std::optional<std::uint16_t> port;
+  std::string_view params;
+};
+
+// Parses one via-parm at the scanner; stops before a following COMMA or the end.
+Result<ViaView> parse_via(syntax::Scanner& s);
+
+// Host validity (§25.1 host): hostname, IPv4address or IPv6reference.
+bool valid_host(std::string_view host);
+bool valid_ipv4(std::string_view s);
+bool valid_ipv6(std::string_view s);
+
+}  // namespace tipring::sip::views

@@ -1,0 +1,114 @@
+#include "protocol/sip/message.h"
+#include "tests/protocol/sip/sample_messages.h"
+
+#include <gtest/gtest.h>
+
+namespace tipring::sip {
+namespace {
+
+Message parsed(std::string_view text) {
+  auto m = Message::parse(text);
+  EXPECT_TRUE(m) << (m ? "" : m.error().describe());
+  return m ? std::move(*m) : Message{};
+}
+
+TEST(MessageBuild, RequestFromScratchParsesBack) {
+  Message m = Message::request(Method::Options, Uri::sip("bob", "example.com"));
+  Via via;
+  via.host = "192.0.2.1";
+  via.set_branch("z9hG4bKbuild1");
+  m.add_header(HeaderId::Via, via.to_string());
+  m.add_header(HeaderId::MaxForwards, "70");
+  m.add_header(HeaderId::From, "<sip:alice@example.com>;tag=abc");
+  m.add_header(HeaderId::To, "<sip:bob@example.com>");
+  m.add_header(HeaderId::CallId, "call-1@192.0.2.1");
+  m.add_header(HeaderId::CSeq, "1 OPTIONS");
+  m.add_header("X-Extension", "yes");
+  m.set_body("hello", "text/plain");
+  EXPECT_EQ(m.branch(), "z9hG4bKbuild1");
+  EXPECT_EQ(m.from_tag(), "abc");
+  EXPECT_EQ(m.content_length(), 5U);
+  std::string text = m.serialize();
+  Message again = parsed(text);
+  EXPECT_EQ(again, m);
+  EXPECT_EQ(again.find("x-extension"), "yes");
+  EXPECT_EQ(again.body(), "hello");
+}
+
+TEST(MessageBuild, ProxyForwardingMutations) {
+  Message m = parsed(
+      "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+      "Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n"
+      "Route: <sip:p3.example.com;lr>\r\n" +
+      samples::kInvite.substr(samples::kInvite.find("Via:")));
+  m.prepend_header(HeaderId::Via, "SIP/2.0/UDP proxy.example.com;branch=z9hG4bKproxy1");
+  EXPECT_EQ(m.branch(), "z9hG4bKproxy1");
+  m.prepend_header(HeaderId::RecordRoute, "<sip:proxy.example.com;lr>");
+  EXPECT_EQ(m.header(0).id, HeaderId::RecordRoute);
+  ASSERT_TRUE(m.remove_first_value(HeaderId::Route));
+  auto routes = m.routes();
+  ASSERT_TRUE(routes);
+  ASSERT_EQ(routes->size(), 2U);
+  EXPECT_EQ((*routes)[0].uri.host, "p2.example.com");
+  ASSERT_TRUE(m.remove_first_value(HeaderId::Route));
+  ASSERT_TRUE(m.remove_first_value(HeaderId::Route));
+  EXPECT_FALSE(m.remove_first_value(HeaderId::Route));
+  EXPECT_EQ(m.count(HeaderId::Route), 0U);
+  auto mf = m.decrement_max_forwards();
+  ASSERT_TRUE(mf);
+  EXPECT_EQ(*mf, 69U);
+  EXPECT_EQ(m.max_forwards(), 69U);
+  m.set_body("v=0\r\n", "application/sdp");
+  EXPECT_EQ(m.content_length(), 5U);
+  Message again = parsed(m.serialize());
+  EXPECT_EQ(again, m);
+  auto vias = again.vias();
+  ASSERT_TRUE(vias);
+  ASSERT_EQ(vias->size(), 2U);
+  EXPECT_EQ((*vias)[1].branch(), "z9hG4bK776asdhds");
+}
+
+TEST(MessageBuild, MaxForwardsZeroCannotBeDecrementedAndAbsentBecomes70) {
+  std::string zero = samples::kInvite;
+  zero.replace(zero.find("Max-Forwards: 70"), 16, "Max-Forwards: 0");
+  Message m = parsed(zero);
+  auto r = m.decrement_max_forwards();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().rule, "RFC 3261 §16.3 Max-Forwards");
+  m.remove_headers(HeaderId::MaxForwards);
+  EXPECT_EQ(m.decrement_max_forwards(), 70U);
+}
+
+TEST(MessageBuild, MakeResponseCopiesTheRfc3261Section8_2_6_2Fields) {
+  Message request = parsed(
+      "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+      "Via: SIP/2.0/UDP proxy.example.com;branch=z9hG4bKp\r\n" +
+      samples::kInvite.substr(samples::kInvite.find("Via:")));
+  Message r = make_response(request, 180, {}, "bobtag");
+  EXPECT_EQ(r.status_code(), 180);
+  EXPECT_EQ(r.reason_phrase(), "Ringing");
+  EXPECT_EQ(r.count(HeaderId::Via), 2U);
+  EXPECT_EQ(r.branch(), "z9hG4bKp");
+  EXPECT_EQ(r.call_id(), request.call_id());
+  EXPECT_EQ(r.cseq(), request.cseq());
+  EXPECT_EQ(r.from_tag(), "1928301774");
+  EXPECT_EQ(r.to_tag(), "bobtag");
+  EXPECT_EQ(r.content_length(), 0U);
+  Message again = parsed(r.serialize());
+  EXPECT_EQ(again, r);
+  Message with_reason = make_response(request, 486, "Gone Fishing");
+  EXPECT_EQ(with_reason.reason_phrase(), "Gone Fishing");
+  EXPECT_EQ(with_reason.to_tag(), "");
+}
+
+TEST(MessageBuild, CopiesAreIndependent) {
+  Message a = parsed(samples::kOk);
+  Message b = a;
+  b.set_header(HeaderId::CallId, "other@x");
+  EXPECT_EQ(a.call_id(), "a84b4c76e66710@pc33.atlanta.example.com");
+  EXPECT_EQ(b.call_id(), "other@x");
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace tipring::sip
