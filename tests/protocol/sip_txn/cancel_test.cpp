@@ -90,7 +90,7 @@ TEST(CancelClient, WaitsForAProvisionalThenSendsCancelOnTheInvitesBranch) {
   net.now = TimePoint{milliseconds(200)};
   net.deliver(response(invite, 180));
   ASSERT_EQ(net.sent.size(), 1U);
-  const Message& cancel = net.sent[0].message;
+  const Message cancel = net.sent[0].message;  // a copy: net.clear() below drops sent
   EXPECT_EQ(cancel.method(), Method::Cancel);
   EXPECT_EQ(cancel.branch(), "z9hG4bKcc1");
   EXPECT_EQ(cancel.cseq_number(), 5U);
