@@ -6,18 +6,10 @@ target_sources(tipring_protocol PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/digest_client.cpp
   ${CMAKE_CURRENT_LIST_DIR}/digest_server.cpp)
 
-# Transactions and dialogs sit on the SIP message model (protocol/sip/message.h), which is
-# built in parallel; they join the library once it is present.
-# With the model present, Digest header values go through its AuthHeader grammar
-# (digest_auth_header.cpp); digest_header.cpp is the stand-in until then, to be deleted once
-# the model is on main.
-if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/message.h)
-  target_sources(tipring_protocol PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/digest_auth_header.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/client_transaction.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/server_transaction.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/transaction_layer.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/dialog.cpp)
-else()
-  target_sources(tipring_protocol PRIVATE ${CMAKE_CURRENT_LIST_DIR}/digest_header.cpp)
-endif()
+# Digest header values go through the message model's AuthHeader grammar.
+target_sources(tipring_protocol PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/digest_auth_header.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/client_transaction.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/server_transaction.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/transaction_layer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/dialog.cpp)
