@@ -109,29 +109,47 @@ bool equals_lowered(std::string_view name, std::string_view lower) {
   return true;
 }
 
-struct LoweredNames {
-  // Lower-case names and their ids, grouped by first letter.
-  std::array<std::array<HeaderName, 12>, 26> by_letter{};  // at most 7 per letter today
-  std::array<std::size_t, 26> count{};
-  std::array<std::array<char, 24>, static_cast<std::size_t>(HeaderId::Count_)> lowered{};
+// Candidates keyed by first letter and length: at most two canonical names share a bucket
+// today (checked at compile time), so a lookup compares against one or two names instead
+// of walking every name with the same first letter.
+constexpr std::size_t kMaxNameLength = 32;
+constexpr std::size_t kBucketSize = 3;
+
+struct NameBuckets {
+  std::array<std::array<std::uint8_t, kBucketSize>, 26 * kMaxNameLength> ids{};
+  std::array<std::array<char, kMaxNameLength>, static_cast<std::size_t>(HeaderId::Count_)>
+      lowered{};
+  bool fits = true;
 };
 
-const LoweredNames& lowered_names() {
-  static const LoweredNames table = [] {
-    LoweredNames t;
-    for (std::size_t i = 1; i < kNames.size(); ++i) {
-      std::string_view name = kNames[i].name;
-      for (std::size_t j = 0; j < name.size(); ++j) {
-        t.lowered[i][j] = syntax::to_lower(name[j]);
-      }
-      auto letter = static_cast<std::size_t>(t.lowered[i][0] - 'a');
-      t.by_letter[letter][t.count[letter]++] =
-          HeaderName{std::string_view(t.lowered[i].data(), name.size()), kNames[i].id};
+constexpr NameBuckets make_buckets() {
+  NameBuckets t;
+  for (std::size_t i = 1; i < kNames.size(); ++i) {
+    std::string_view name = kNames[i].name;
+    if (name.size() >= kMaxNameLength) {
+      t.fits = false;
+      continue;
     }
-    return t;
-  }();
-  return table;
+    for (std::size_t j = 0; j < name.size(); ++j) {
+      t.lowered[i][j] = syntax::to_lower(name[j]);
+    }
+    auto& bucket =
+        t.ids[static_cast<std::size_t>(t.lowered[i][0] - 'a') * kMaxNameLength + name.size()];
+    std::size_t k = 0;
+    while (k < kBucketSize && bucket[k] != 0) {
+      ++k;
+    }
+    if (k == kBucketSize) {
+      t.fits = false;
+      continue;
+    }
+    bucket[k] = static_cast<std::uint8_t>(kNames[i].id);
+  }
+  return t;
 }
+
+constexpr NameBuckets kBuckets = make_buckets();
+static_assert(kBuckets.fits, "raise kMaxNameLength or kBucketSize");
 
 }  // namespace
 
@@ -142,12 +160,18 @@ HeaderId header_id(std::string_view name) {
   if (name.empty() || !syntax::is_alpha(name[0])) {
     return HeaderId::Other;
   }
-  const LoweredNames& names = lowered_names();
-  auto letter = static_cast<std::size_t>(syntax::to_lower(name[0]) - 'a');
-  for (std::size_t i = 0; i < names.count[letter]; ++i) {
-    const HeaderName& h = names.by_letter[letter][i];
-    if (h.name.size() == name.size() && equals_lowered(name, h.name)) {
-      return h.id;
+  if (name.size() >= kMaxNameLength) {
+    return HeaderId::Other;
+  }
+  const auto& bucket =
+      kBuckets.ids[static_cast<std::size_t>(syntax::to_lower(name[0]) - 'a') * kMaxNameLength +
+                   name.size()];
+  for (std::uint8_t id : bucket) {
+    if (id == 0) {
+      break;
+    }
+    if (equals_lowered(name, std::string_view(kBuckets.lowered[id].data(), name.size()))) {
+      return static_cast<HeaderId>(id);
     }
   }
   return HeaderId::Other;

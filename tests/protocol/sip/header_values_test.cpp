@@ -49,6 +49,16 @@ TEST(HeaderNames, EveryCanonicalNameResolvesToItsIdInAnyCase) {
   }
 }
 
+// Lookup is bucketed by first letter and length; names sharing both with a known name,
+// or longer than any, must still come out as extension headers.
+TEST(HeaderNames, NearMissesAndLongNamesAreExtensionHeaders) {
+  for (std::string_view name :
+       {"Contacx", "Call-IE", "Record-Routf", "Reply-Tp", "Viaa", "Vi", "X-Contact",
+        "Content-Lengthy", "P-A-Very-Long-Extension-Header-Name-Beyond-Any-Known-One"}) {
+    EXPECT_EQ(header_id(name), HeaderId::Other) << name;
+  }
+}
+
 TEST(HeaderNames, CanonicalNames) {
   EXPECT_EQ(header_name(HeaderId::CallId), "Call-ID");
   EXPECT_EQ(header_name(HeaderId::CSeq), "CSeq");
