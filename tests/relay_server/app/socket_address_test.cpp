@@ -1,5 +1,7 @@
 #include "relay_server/app/socket_address.h"
 
+#include <ostream>
+
 #include <gtest/gtest.h>
 
 namespace tipring::relay {
@@ -10,6 +12,11 @@ struct RoundTrip {
   bool v6;
   std::uint16_t port;
 };
+
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const RoundTrip& value, std::ostream* out) {
+  *out << value.text;
+}
 
 class SocketAddressRoundTrip : public ::testing::TestWithParam<RoundTrip> {};
 

@@ -1,0 +1,227 @@
+#include "relay_server/app/relay_app.h"
+
+#include "relay_server/app/directory_backend.h"
+
+#include <signal.h>
+
+namespace tipring::relay {
+namespace {
+
+std::string join_addresses(const std::vector<SocketAddress>& addresses) {
+  std::string out;
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    out += i == 0 ? "" : ",";
+    out += addresses[i].to_string();
+  }
+  return out;
+}
+
+// How often bindings are purged and the registrations gauge refreshed.
+constexpr Duration kDirectoryHousekeeping = std::chrono::seconds(30);
+
+}  // namespace
+
+Result<std::unique_ptr<RelayApp>> RelayApp::start(LoadedConfig config, ConfigOrigin origin,
+                                                  Logger& log) {
+  auto loop = EventLoop::create();
+  if (!loop) {
+    return tl::unexpected(loop.error());
+  }
+  std::unique_ptr<RelayApp> app(
+      new RelayApp(std::move(*loop), std::move(config), std::move(origin), log));
+  if (auto r = app->open_parts(); !r) {
+    return tl::unexpected(r.error());
+  }
+  return app;
+}
+
+RelayApp::RelayApp(EventLoop loop, LoadedConfig config, ConfigOrigin origin, Logger& log)
+    : loop_(std::move(loop)),
+      config_(std::move(config)),
+      origin_(std::move(origin)),
+      log_(log),
+      metrics_(registry_),
+      flood_guard_(config_.config.limits, metrics_) {}
+
+RelayApp::~RelayApp() = default;
+
+Result<void> RelayApp::open_parts() {
+  const RelayConfig& c = config_.config;
+  // Signals first: threads started later (media workers) inherit the blocked mask.
+  for (int number : {SIGTERM, SIGINT}) {
+    if (auto r = loop_.on_signal(number, [this](int n) { begin_shutdown(n); }); !r) {
+      return r;
+    }
+  }
+  if (auto r = loop_.on_signal(SIGHUP, [this](int) { reload(); }); !r) {
+    return r;
+  }
+  metrics_.start_time_seconds.set(static_cast<double>(unix_now().time_since_epoch().count()));
+  proxy_id_ = effective_proxy_id(c.store);
+
+  auto directory = open_directory(c.store);
+  if (!directory) {
+    return tl::unexpected(directory.error());
+  }
+  directory_ = std::move(*directory);
+  refresh_directory_gauges();
+  loop_.add_periodic(kDirectoryHousekeeping, [this] { refresh_directory_gauges(); });
+
+  if (auto r = start_media_relay(); !r) {
+    return r;
+  }
+
+  auto sip =
+      SipIngress::open(loop_, c.sip.listen, static_cast<std::size_t>(c.limits.max_message_size),
+                       metrics_, [this](const SipDatagram& d) { on_sip_datagram(d); });
+  if (!sip) {
+    return tl::unexpected(sip.error());
+  }
+  sip_ = std::move(*sip);
+
+  auto http = HttpServer::start(loop_, c.http.metrics_listen,
+                                [this](const HttpRequest& request) { return serve_http(request); });
+  if (!http) {
+    return tl::unexpected(http.error());
+  }
+  http_ = std::move(*http);
+
+  std::vector<SocketAddress> sip_bound;
+  for (std::size_t i = 0; i < sip_->socket_count(); ++i) {
+    sip_bound.push_back(sip_->socket(i).local_address());
+  }
+  log_.notice("tipring-relay ready", {{"sip", join_addresses(sip_bound)},
+                                      {"http", http_->local_address().to_string()},
+                                      {"store", c.store.backend == StoreBackend::redis
+                                                    ? "redis " + c.store.redis_address.to_string()
+                                                    : "sqlite " + c.store.sqlite_path},
+                                      {"proxy_id", proxy_id_},
+                                      {"domain", c.sip.domain},
+                                      {"sip_proxy", "not attached"}});
+  return {};
+}
+
+// MEDIA RELAY PLUG-IN POINT. When relay_server/media provides tipring::relay::MediaRelay,
+// build its MediaRelayConfig from config_.config.media, start() it here, stop() it in
+// begin_shutdown(), and register its metrics with
+// `registry_.add_writer([&](std::string& out) { media_->write_metrics(out); })`.
+Result<void> RelayApp::start_media_relay() {
+  log_.info("media relay not part of this build yet",
+            {{"media_ports", std::to_string(config_.config.media.port_min) + "-" +
+                                 std::to_string(config_.config.media.port_max)}});
+  return {};
+}
+
+// SIP PROXY PLUG-IN POINT. The registrar/proxy core (sans-IO) receives each datagram here:
+// `core.on_datagram(d.bytes, d.from, d.socket_index, d.received_at)`, consults
+// flood_guard_ (admit() per REGISTER/INVITE source, transaction_allowed()), sends what its
+// outbox holds through sip_->socket(index), and the loop re-arms one timer at
+// core.next_deadline(). Until it is attached, datagrams are counted and get no answer.
+void RelayApp::on_sip_datagram(const SipDatagram& datagram) {
+  (void)datagram;
+  metrics_.datagrams_unhandled.increment();
+}
+
+void RelayApp::refresh_directory_gauges() {
+  const auto now = unix_now();
+  auto purged = directory_->purge_expired(now);
+  auto live = directory_->count_bindings(now);
+  store_healthy_ = purged.has_value() && live.has_value();
+  if (!store_healthy_) {
+    metrics_.store_errors.increment();
+    log_.error("directory unavailable",
+               {{"error", purged ? live.error().describe() : purged.error().describe()}});
+    return;
+  }
+  metrics_.registrations.set(static_cast<double>(*live));
+  if (*purged > 0) {
+    log_.info("expired bindings purged", {{"count", std::to_string(*purged)}});
+  }
+}
+
+HttpResponse RelayApp::serve_http(const HttpRequest& request) {
+  const auto path = request.path();
+  if (path == "/metrics") {
+    return {200, "text/plain; version=0.0.4; charset=utf-8", registry_.render()};
+  }
+  if (path == "/health") {
+    if (shutting_down_) {
+      return {503, "text/plain; charset=utf-8", "shutting down\n"};
+    }
+    if (!store_healthy_) {
+      return {503, "text/plain; charset=utf-8", "store unavailable\n"};
+    }
+    return {200, "text/plain; charset=utf-8", "ok\n"};
+  }
+  return {404, "text/plain; charset=utf-8", "not found; try /metrics or /health\n"};
+}
+
+void RelayApp::reload() {
+  auto fresh = load_config(origin_.path, origin_.flags);
+  if (!fresh) {
+    metrics_.reloads_failed.increment();
+    log_.error("reload rejected; keeping the running configuration",
+               {{"error", fresh.error().describe()}});
+    return;
+  }
+  const auto changes = diff_settings(config_, *fresh);
+  for (const auto& change : changes) {
+    if (change.live) {
+      apply_live_setting(change);
+      log_.notice("setting changed", {{"key", change.key},
+                                      {"from", change.old_value},
+                                      {"to", change.new_value},
+                                      {"applied", "now"}});
+    } else {
+      log_.warning("setting changed", {{"key", change.key},
+                                       {"from", change.old_value},
+                                       {"to", change.new_value},
+                                       {"applied", "after restart"}});
+    }
+  }
+  flood_guard_.update_rates(config_.config.limits);
+  log_.set_level(config_.config.log.level);
+  log_.set_format(config_.config.log.format);
+  // Users are read from the directory for each authentication, so a `user add` is seen at
+  // once; the reload reports what the store holds.
+  auto users = directory_->list_users();
+  refresh_directory_gauges();
+  metrics_.reloads_applied.increment();
+  log_.notice("configuration reloaded",
+              {{"changes", std::to_string(changes.size())},
+               {"users", users ? std::to_string(users->size()) : users.error().describe()}});
+}
+
+void RelayApp::apply_live_setting(const SettingChange& change) {
+  const auto* spec = find_setting_by_key(change.key);
+  auto value = parse_setting_text(*spec, change.new_value);
+  if (!value) {
+    return;  // cannot happen: the text was produced by format_setting_value of a valid value
+  }
+  spec->apply(config_.config, *value);
+  config_.values[change.key] = change.new_value;
+}
+
+void RelayApp::begin_shutdown(int signal_number) {
+  if (shutting_down_) {
+    return;
+  }
+  shutting_down_ = true;
+  log_.notice("shutting down", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
+  // Stop taking new requests. When the proxy is attached, its open transactions finish
+  // here (bounded by Timer F/H) before the loop stops; bindings stay in the store.
+  sip_->stop_receiving();
+  loop_.stop();
+}
+
+Result<void> RelayApp::run() {
+  auto result = loop_.run();
+  http_.reset();
+  sip_.reset();
+  log_.notice("tipring-relay stopped",
+              {{"registrations_kept",
+                std::to_string(static_cast<std::int64_t>(metrics_.registrations.value()))}});
+  return result;
+}
+
+}  // namespace tipring::relay

@@ -1,0 +1,70 @@
+// RelayApp: one running tipring-relay. It owns the event loop, the directory, the SIP
+// listen sockets, the metrics/health endpoint and the flood guard, and handles the
+// process signals: SIGTERM/SIGINT shut down gracefully (bindings stay in the store),
+// SIGHUP re-reads the configuration and applies what can change live.
+//
+// Two parts attach here when they land: the SIP proxy/registrar (see on_sip_datagram) and
+// the media relay (see start_media_relay).
+#pragma once
+
+#include "relay_server/app/config_loader.h"
+#include "relay_server/app/event_loop.h"
+#include "relay_server/app/flood_guard.h"
+#include "relay_server/app/http_server.h"
+#include "relay_server/app/log.h"
+#include "relay_server/app/metrics.h"
+#include "relay_server/app/relay_metrics.h"
+#include "relay_server/app/sip_ingress.h"
+#include "relay_server/store/directory.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tipring::relay {
+
+struct ConfigOrigin {
+  std::optional<std::string> path;  // re-read on SIGHUP
+  std::vector<FlagSetting> flags;   // re-applied on SIGHUP, so flags keep winning
+};
+
+class RelayApp {
+public:
+  static Result<std::unique_ptr<RelayApp>> start(LoadedConfig config, ConfigOrigin origin,
+                                                 Logger& log);
+  RelayApp(const RelayApp&) = delete;
+  RelayApp& operator=(const RelayApp&) = delete;
+  ~RelayApp();
+
+  // Runs until a shutdown signal, then returns after the graceful stop.
+  Result<void> run();
+
+  void reload();
+  void begin_shutdown(int signal_number);
+
+private:
+  RelayApp(EventLoop loop, LoadedConfig config, ConfigOrigin origin, Logger& log);
+  Result<void> open_parts();
+  Result<void> start_media_relay();
+  void on_sip_datagram(const SipDatagram& datagram);
+  void refresh_directory_gauges();
+  HttpResponse serve_http(const HttpRequest& request);
+  void apply_live_setting(const SettingChange& change);
+
+  EventLoop loop_;
+  LoadedConfig config_;
+  ConfigOrigin origin_;
+  Logger& log_;
+  MetricsRegistry registry_;
+  RelayMetrics metrics_;
+  FloodGuard flood_guard_;
+  std::unique_ptr<Directory> directory_;
+  std::unique_ptr<SipIngress> sip_;
+  std::unique_ptr<HttpServer> http_;
+  std::string proxy_id_;
+  bool store_healthy_ = true;
+  bool shutting_down_ = false;
+};
+
+}  // namespace tipring::relay

@@ -1,0 +1,69 @@
+#include "relay_server/app/sip_ingress.h"
+
+namespace tipring::relay {
+
+Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
+                                                     const std::vector<SocketAddress>& listen,
+                                                     std::size_t max_message_size,
+                                                     RelayMetrics& metrics, Handler handler) {
+  std::vector<UdpSocket> sockets;
+  for (const auto& address : listen) {
+    auto socket = UdpSocket::bind(address);
+    if (!socket) {
+      return tl::unexpected(socket.error());
+    }
+    sockets.push_back(std::move(*socket));
+  }
+  std::unique_ptr<SipIngress> ingress(
+      new SipIngress(loop, std::move(sockets), max_message_size, metrics, std::move(handler)));
+  for (std::size_t i = 0; i < ingress->sockets_.size(); ++i) {
+    auto* raw = ingress.get();
+    if (auto r = loop.watch(raw->sockets_[i].fd(), [raw, i](IoReadiness) { raw->drain(i); }); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
+  return ingress;
+}
+
+SipIngress::SipIngress(EventLoop& loop, std::vector<UdpSocket> sockets,
+                       std::size_t max_message_size, RelayMetrics& metrics, Handler handler)
+    : loop_(loop),
+      sockets_(std::move(sockets)),
+      buffer_(max_message_size + 1),  // one spare byte: a full buffer means "too large"
+      max_message_size_(max_message_size),
+      metrics_(metrics),
+      handler_(std::move(handler)) {}
+
+SipIngress::~SipIngress() {
+  stop_receiving();
+}
+
+void SipIngress::stop_receiving() {
+  if (!receiving_) {
+    return;
+  }
+  receiving_ = false;
+  for (auto& socket : sockets_) {
+    loop_.unwatch(socket.fd());
+  }
+}
+
+void SipIngress::drain(std::size_t index) {
+  // Bounded per wake-up so one busy socket cannot starve timers and the other sockets.
+  for (int budget = 64; budget > 0 && receiving_; --budget) {
+    auto received = sockets_[index].receive(buffer_);
+    if (!received || !received->has_value()) {
+      return;
+    }
+    metrics_.datagrams_received.increment();
+    const auto& datagram = **received;
+    if (datagram.length > max_message_size_) {
+      metrics_.datagrams_oversized.increment();
+      continue;
+    }
+    handler_(SipDatagram{std::span<const std::byte>(buffer_.data(), datagram.length), datagram.from,
+                         index, EventLoop::now()});
+  }
+}
+
+}  // namespace tipring::relay

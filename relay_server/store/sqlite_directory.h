@@ -1,0 +1,48 @@
+// SqliteDirectory: the embedded Directory backend, one SQLite file in WAL mode
+// (https://sqlite.org/wal.html) so the `user` subcommand can write while the relay reads.
+// The schema is versioned with PRAGMA user_version and migrated forward on open.
+#pragma once
+
+#include "relay_server/store/directory.h"
+#include "relay_server/store/sqlite_handle.h"
+
+#include <memory>
+#include <string>
+
+namespace tipring::relay {
+
+class SqliteDirectory final : public Directory {
+public:
+  static constexpr std::int64_t kSchemaVersion = 1;
+
+  // Creates the file and schema if needed; refuses a file from a newer schema.
+  static Result<std::unique_ptr<SqliteDirectory>> open(const std::string& path);
+
+  Result<void> put_user(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> find_user(std::string_view user,
+                                              std::string_view realm) override;
+  Result<bool> remove_user(std::string_view user, std::string_view realm) override;
+  Result<std::vector<UserRecord>> list_users() override;
+
+  Result<void> put_binding(const Binding& binding, UnixSeconds now) override;
+  Result<bool> remove_binding(std::string_view aor, std::string_view identity) override;
+  Result<std::size_t> remove_bindings(std::string_view aor) override;
+  Result<std::vector<Binding>> bindings_for(std::string_view aor, UnixSeconds now) override;
+  Result<std::vector<std::string>> owners_of(std::string_view aor, UnixSeconds now) override;
+  Result<std::size_t> purge_expired(UnixSeconds now) override;
+  Result<std::size_t> count_bindings(UnixSeconds now) override;
+
+private:
+  struct Statements {
+    SqliteStatement put_user, find_user, remove_user, list_users;
+    SqliteStatement put_binding, remove_binding, remove_bindings, bindings_for, owners_of,
+        purge_expired, count_bindings;
+  };
+  SqliteDirectory(SqliteDatabase database, Statements statements)
+      : database_(std::move(database)), statements_(std::move(statements)) {}
+
+  SqliteDatabase database_;
+  Statements statements_;
+};
+
+}  // namespace tipring::relay
