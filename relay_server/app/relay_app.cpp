@@ -137,6 +137,9 @@ Result<void> RelayApp::start_proxy() {
   pc.registrar.max_expires_s = static_cast<std::uint32_t>(c.sip.max_expires_s);
   pc.registrar.default_expires_s = static_cast<std::uint32_t>(c.sip.default_expires_s);
   pc.digest.realm = c.sip.effective_realm();
+  // MD5 first: many deployed UAs (SIPp among them) answer only the first challenge and only
+  // know MD5; RFC 8760 clients choose SHA-256 by strength whatever the order.
+  pc.digest.algorithms = {sip::DigestAlgorithm::md5, sip::DigestAlgorithm::sha256};
   pc.max_message_size = static_cast<std::size_t>(c.limits.max_message_size);
   pc.max_transactions = static_cast<std::size_t>(c.limits.max_transactions);
   pc.socket_names.clear();
