@@ -75,5 +75,19 @@ TEST_F(ProxyCoreTest, RateLimitedRegisterGets503WithRetryAfterBeforeAnyAuthWork)
   EXPECT_EQ(core().counters().rate_limited, 1U);
 }
 
+TEST_F(ProxyCoreTest, NewRequestsBeyondTheTransactionBoundAreDropped) {
+  max_transactions_ = 2;
+  EXPECT_EQ(answer(register_text({}, next_branch())).status_code(), 401);
+  EXPECT_EQ(answer(register_text({}, next_branch())).status_code(), 401);
+  EXPECT_EQ(core().transaction_count(), 2U);  // both wait out Timer J
+  EXPECT_TRUE(send(register_text({}, next_branch())).empty());
+  EXPECT_EQ(core().counters().dropped, 1U);
+  // Once Timer J has run out the table has room again.
+  clock_.now += std::chrono::seconds(33);
+  core().on_timer(clock_);
+  EXPECT_EQ(core().transaction_count(), 0U);
+  EXPECT_EQ(answer(register_text({}, next_branch())).status_code(), 401);
+}
+
 }  // namespace
 }  // namespace tipring::relay::testing

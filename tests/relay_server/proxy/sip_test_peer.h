@@ -72,6 +72,7 @@ protected:
       config.digest.realm = std::string(kDomain);
       config.socket_names = {"udp:127.0.0.1:5060", "udp:127.0.0.2:5060"};
       config.max_message_size = 4096;
+      config.max_transactions = max_transactions_;
       core_ = std::make_unique<ProxyCore>(config, *directory_, random_, secret_, admission_);
     }
     return *core_;
@@ -140,6 +141,7 @@ protected:
   SeededRandom random_{42};
   std::vector<std::uint8_t> secret_ = std::vector<std::uint8_t>(32, 0x5a);
   ProxyCore::Admission admission_;
+  std::size_t max_transactions_ = 1000;
   Clock clock_{TimePoint{std::chrono::hours(1)}, UnixSeconds{std::chrono::seconds(1'800'000'000)}};
   std::unique_ptr<ProxyCore> core_;
   std::unique_ptr<sip::DigestClient> client_;
