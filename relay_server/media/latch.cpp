@@ -1,10 +1,16 @@
 #include "relay_server/media/latch.h"
 
-#include "relay_server/media/rtp_fixed_header.h"
+#include "protocol/rtp/mux.h"
+#include "protocol/rtp/rtp_packet.h"
 
 namespace tipring::relay {
 
 namespace {
+
+// An RTCP compound packet starts with a version-2 header of at least 8 bytes (RFC 3550 §6.4).
+bool is_plausible_rtcp(std::span<const std::uint8_t> packet) {
+  return packet.size() >= 8 && (packet[0] >> 6) == 2;
+}
 
 LatchVerdict drop(DropReason reason, LatchEvent event = LatchEvent::none) {
   LatchVerdict v;
@@ -74,7 +80,7 @@ LatchVerdict on_rtcp(LegLatch& self, const LegLatch& peer, const LatchPolicy& po
   return forward_rtcp_to(peer, policy, now);
 }
 
-void lock_onto_candidate(LegLatch& self, const RtpFixedHeader& header, TimePoint now) {
+void lock_onto_candidate(LegLatch& self, const rtp::RtpPacketView& header, TimePoint now) {
   self.learned = true;
   self.learned_rank = self.candidate_rank;
   self.source = self.candidate;
@@ -94,7 +100,7 @@ void lock_onto_candidate(LegLatch& self, const RtpFixedHeader& header, TimePoint
 // RFC 3550 App. A.1 probation: N consecutive sequence numbers from one source and SSRC.
 // A lower-ranked candidate may not reset a better one's probation.
 bool advance_probation(LegLatch& self, const Endpoint& source, CandidateRank rank,
-                       const RtpFixedHeader& header, const LatchPolicy& policy) {
+                       const rtp::RtpPacketView& header, const LatchPolicy& policy) {
   const bool continues = self.candidate_packets > 0 && self.candidate == source &&
                          self.candidate_ssrc == header.ssrc &&
                          self.candidate_next_sequence == header.sequence;
@@ -113,9 +119,10 @@ bool advance_probation(LegLatch& self, const Endpoint& source, CandidateRank ran
   return self.candidate_packets >= policy.probation_packets;
 }
 
-bool may_hand_over(const LegLatch& self, const Endpoint& source, const RtpFixedHeader& header,
+bool may_hand_over(const LegLatch& self, const Endpoint& source, const rtp::RtpPacketView& header,
                    const LatchPolicy& policy, TimePoint now) {
-  if (!policy.media_handover || source.ip != self.source.ip || header.ssrc != self.ssrc) {
+  const bool allowed = policy.media_handover || self.signalling.media_handover;
+  if (!allowed || source.ip != self.source.ip || header.ssrc != self.ssrc) {
     return false;
   }
   const auto ahead = static_cast<std::uint16_t>(header.sequence - self.last_sequence);
@@ -165,13 +172,15 @@ LatchVerdict latch_packet(LegLatch& self, const LegLatch& peer, const LatchPolic
   if (!self.signalling.published) {
     return drop(DropReason::unpublished);
   }
-  if (channel == PacketChannel::rtcp || (self.signalling.rtcp_mux && looks_like_rtcp(packet))) {
+  if (channel == PacketChannel::rtcp ||
+      (self.signalling.rtcp_mux &&
+       rtp::classify_muxed_packet(packet) == rtp::MuxedPacketKind::rtcp)) {
     if (!is_plausible_rtcp(packet)) {
       return drop(DropReason::malformed);
     }
     return on_rtcp(self, peer, policy, source, channel, now);
   }
-  const auto header = parse_rtp_fixed_header(packet);
+  const auto header = rtp::parse_rtp(packet);
   if (!header || header->ssrc == 0) {
     return drop(DropReason::malformed);
   }

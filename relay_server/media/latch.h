@@ -43,7 +43,8 @@ struct LatchSignalling {
   IpAddress signalling_source;             // where the SIP message carrying the SDP came from
   bool rtcp_mux = true;                    // RTCP shares the RTP port (RFC 5761)
   bool published = false;  // an answered SDP has named this leg's relay port: learning may start
-  TimePoint updated_at;    // last offer/answer about this leg: opens the learning window
+  bool media_handover = false;  // this leg allows handover even if the policy does not
+  TimePoint updated_at;         // last offer/answer about this leg: opens the learning window
 };
 
 struct LatchPolicy {

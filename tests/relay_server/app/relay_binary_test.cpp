@@ -1,7 +1,9 @@
 // The tipring-relay executable end to end over loopback: configuration from a file,
 // /metrics and /health, the SIP socket's silence, SIGHUP reload, SIGTERM shutdown, the
 // `user` subcommand and --check-config.
+#include "relay_server/app/directory_backend.h"
 #include "relay_server/app/udp_socket.h"
+#include "relay_server/store/sqlite_directory.h"
 #include "tests/relay_server/app/child_process.h"
 #include "tests/relay_server/app/http_client.h"
 #include "tests/relay_server/temp_dir.h"
@@ -120,6 +122,39 @@ TEST(RelayBinary, ServesMetricsStaysSilentOnSipReloadsOnSighupAndStopsOnSigterm)
   relay.finish();
   EXPECT_EQ(relay.exit_code(), 0) << relay.stderr_text();
   EXPECT_NE(relay.stderr_text().find("msg=\"tipring-relay stopped\""), std::string::npos);
+}
+
+// Scrapes the registrations gauge from a freshly started relay, then stops it.
+std::string registrations_after_start(const std::string& config) {
+  ChildProcess relay(kBinary, {"--config", config});
+  const auto ready = relay.wait_for_line("tipring-relay ready");
+  if (!ready) {
+    return "not ready: " + relay.stderr_text();
+  }
+  const auto metrics = get(*SocketAddress::parse(field_of(*ready, "http")), "/metrics");
+  std::smatch match;
+  std::regex_search(metrics, match, std::regex("\ntipring_relay_registrations (\\S+)\n"));
+  relay.signal(SIGTERM);
+  relay.finish();
+  return relay.exit_code() == 0 ? std::string(match[1]) : "bad exit: " + relay.stderr_text();
+}
+
+TEST(RelayBinary, StoredBindingsSurviveRestarts) {
+  TempDir dir;
+  const auto config = dir.file("relay.toml");
+  write_file(config, base_config(dir));
+  {
+    auto directory = SqliteDirectory::open(dir.file("relay.sqlite"));
+    ASSERT_TRUE(directory);
+    Binding binding;
+    binding.aor = "sip:alice@example.test";
+    binding.contact_uri = "sip:alice@198.18.0.7:40000";
+    binding.expires_at = unix_now() + std::chrono::hours(1);
+    binding.flow = Flow{"udp", "198.18.0.7", 40000, "127.0.0.1:5060"};
+    ASSERT_TRUE((*directory)->put_binding(binding, unix_now()));
+  }
+  EXPECT_EQ(registrations_after_start(config), "1");
+  EXPECT_EQ(registrations_after_start(config), "1");  // and again after a SIGTERM restart
 }
 
 TEST(RelayBinary, StartUpFailureIsLoggedAndExitsNonZero) {

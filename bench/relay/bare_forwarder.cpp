@@ -1,0 +1,119 @@
+#include "bench/relay/bare_forwarder.h"
+
+#include <array>
+#include <stdexcept>
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace tipring::bench {
+
+namespace {
+constexpr unsigned kBatch = 32;
+}
+
+BareForwarder::BareForwarder() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+}
+
+BareForwarder::~BareForwarder() {
+  stop();
+  for (Leg& l : legs_) {
+    close(l.fd);
+  }
+  close(epoll_fd_);
+}
+
+std::pair<std::uint16_t, std::uint16_t> BareForwarder::add_call() {
+  std::array<std::uint16_t, 2> ports{};
+  const int first = static_cast<int>(legs_.size());
+  for (int side = 0; side < 2; ++side) {
+    Leg leg;
+    leg.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    if (leg.fd < 0 || bind(leg.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      throw std::runtime_error("bare forwarder: cannot open socket");
+    }
+    socklen_t len = sizeof a;
+    getsockname(leg.fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ports[static_cast<std::size_t>(side)] = ntohs(a.sin_port);
+    leg.peer = first + 1 - side;
+    legs_.push_back(leg);
+  }
+  return {ports[0], ports[1]};
+}
+
+void BareForwarder::start(const std::function<void()>& on_thread_start) {
+  for (std::size_t i = 0; i < legs_.size(); ++i) {
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.u64 = i;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, legs_[i].fd, &e);
+  }
+  running_ = true;
+  thread_ = std::thread([this, on_thread_start] {
+    on_thread_start();
+    loop();
+  });
+}
+
+void BareForwarder::stop() {
+  if (running_.exchange(false)) {
+    thread_.join();
+  }
+}
+
+void BareForwarder::loop() {
+  std::array<epoll_event, 64> events{};
+  while (running_.load(std::memory_order_relaxed)) {
+    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), 100);
+    for (int i = 0; i < n; ++i) {
+      forward(legs_[events[static_cast<std::size_t>(i)].data.u64]);
+    }
+  }
+}
+
+void BareForwarder::forward(Leg& in) {
+  static std::array<std::array<std::uint8_t, 2048>, kBatch> buffers{};
+  static std::array<mmsghdr, kBatch> received{};
+  static std::array<iovec, kBatch> iov{};
+  static std::array<sockaddr_storage, kBatch> sources{};
+  static std::array<mmsghdr, kBatch> out{};
+  static std::array<iovec, kBatch> out_iov{};
+  for (unsigned i = 0; i < kBatch; ++i) {
+    iov[i] = iovec{buffers[i].data(), buffers[i].size()};
+    received[i].msg_hdr = msghdr{};
+    received[i].msg_hdr.msg_iov = &iov[i];
+    received[i].msg_hdr.msg_iovlen = 1;
+    received[i].msg_hdr.msg_name = &sources[i];
+    received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+  }
+  const int n = recvmmsg(in.fd, received.data(), kBatch, MSG_DONTWAIT, nullptr);
+  if (n <= 0) {
+    return;
+  }
+  in.last_source = relay::endpoint_from_sockaddr(
+      reinterpret_cast<sockaddr*>(&sources[static_cast<std::size_t>(n - 1)]));
+  Leg& peer = legs_[static_cast<std::size_t>(in.peer)];
+  if (peer.last_source.port == 0) {
+    return;
+  }
+  sockaddr_storage to{};
+  const unsigned len = relay::endpoint_to_sockaddr(peer.last_source, true, &to);
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    out_iov[k] = iovec{buffers[k].data(), received[k].msg_len};
+    out[k].msg_hdr = msghdr{};
+    out[k].msg_hdr.msg_name = &to;
+    out[k].msg_hdr.msg_namelen = len;
+    out[k].msg_hdr.msg_iov = &out_iov[k];
+    out[k].msg_hdr.msg_iovlen = 1;
+  }
+  sendmmsg(peer.fd, out.data(), static_cast<unsigned>(n), 0);
+}
+
+}  // namespace tipring::bench

@@ -1,0 +1,302 @@
+// relay_bench: the media relay benchmark. The same load goes through tipring's MediaRelay
+// (one worker), a bare recvmmsg/sendmmsg forwarder and rtpengine (userspace), in one run,
+// with each relay on core 0 and the load generator on core 1; prints forwarded packets/s,
+// loss, latency percentiles, memory per call, and the ratios between them.
+//
+//   relay_bench [--calls 1000] [--seconds 5] [--saturation-calls 100] [--window 8]
+//               [--targets direct,bare,tipring,rtpengine] [--relay-cpu 0] [--generator-cpu 1]
+#include "bench/relay/bare_forwarder.h"
+#include "bench/relay/load_generator.h"
+#include "bench/relay/rtpengine_process.h"
+#include "relay_server/media/media_relay.h"
+#include "relay_server/media/session.h"
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace tipring::bench {
+namespace {
+
+struct Options {
+  std::vector<int> calls{1000};
+  int seconds = 5;
+  int saturation_calls = 100;
+  int saturation_seconds = 3;
+  int window = 8;
+  std::vector<std::string> targets{"direct", "bare", "tipring", "rtpengine"};
+  int relay_cpu = 0;
+  int generator_cpu = 1;
+  std::string rtpengine = "rtpengine";
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) {
+    out.push_back(item);
+  }
+  return out;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i];
+    const std::string value = argv[i + 1];
+    if (key == "--calls") {
+      o.calls.clear();
+      for (const auto& c : split(value)) {
+        o.calls.push_back(std::stoi(c));
+      }
+    } else if (key == "--seconds") {
+      o.seconds = std::stoi(value);
+    } else if (key == "--saturation-calls") {
+      o.saturation_calls = std::stoi(value);
+    } else if (key == "--saturation-seconds") {
+      o.saturation_seconds = std::stoi(value);
+    } else if (key == "--window") {
+      o.window = std::stoi(value);
+    } else if (key == "--targets") {
+      o.targets = split(value);
+    } else if (key == "--relay-cpu") {
+      o.relay_cpu = std::stoi(value);
+    } else if (key == "--generator-cpu") {
+      o.generator_cpu = std::stoi(value);
+    } else if (key == "--rtpengine") {
+      o.rtpengine = value;
+    }
+  }
+  return o;
+}
+
+void pin_this_thread(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<std::size_t>(cpu), &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+// One relay under test: wires the generator's call endpoints through it.
+class Target {
+public:
+  virtual ~Target() = default;
+  virtual bool start() = 0;
+  // Points endpoints 2i and 2i+1 of `gen` at each other through the relay.
+  virtual bool connect(LoadGenerator& gen, int call) = 0;
+  virtual long rss_kib() const { return rss_kib_of(getpid()); }
+};
+
+class DirectTarget final : public Target {
+public:
+  bool start() override { return true; }
+  bool connect(LoadGenerator& gen, int call) override {
+    gen.send_to(2 * call, gen.local(2 * call + 1));
+    gen.send_to(2 * call + 1, gen.local(2 * call));
+    return true;
+  }
+};
+
+class BareTarget final : public Target {
+public:
+  explicit BareTarget(int cpu) : cpu_(cpu) {}
+  bool start() override { return true; }
+  bool connect(LoadGenerator& gen, int call) override {
+    const auto [a_port, b_port] = forwarder_.add_call();
+    gen.send_to(2 * call, relay::Endpoint{relay::IpAddress::v4(0x7f000001), a_port});
+    gen.send_to(2 * call + 1, relay::Endpoint{relay::IpAddress::v4(0x7f000001), b_port});
+    return true;
+  }
+  void go() {
+    const int cpu = cpu_;
+    forwarder_.start([cpu] { pin_this_thread(cpu); });
+  }
+
+private:
+  int cpu_;
+  BareForwarder forwarder_;
+};
+
+class TipringTarget final : public Target {
+public:
+  explicit TipringTarget(int cpu) {
+    relay::MediaRelayConfig config;
+    config.bind_address = "127.0.0.1";
+    config.port_min = 45000;
+    config.port_max = 49999;
+    config.workers = 1;
+    config.on_worker_start = [cpu] { pin_this_thread(cpu); };
+    relay_ = std::make_unique<relay::MediaRelay>(config);
+  }
+  bool start() override { return relay_->start().has_value(); }
+  bool connect(LoadGenerator& gen, int call) override {
+    const std::string id = "bench-" + std::to_string(call);
+    relay::MediaParty a;
+    a.advertised = gen.local(2 * call);
+    a.signalling_source = a.advertised.ip;
+    relay::MediaParty b;
+    b.advertised = gen.local(2 * call + 1);
+    b.signalling_source = b.advertised.ip;
+    const auto to_b = relay_->offer(id, id + "-a", "", a);
+    const auto to_a = relay_->answer(id, id + "-a", id + "-b", b);
+    if (!to_a || !to_b) {
+      return false;
+    }
+    gen.send_to(2 * call, relay::Endpoint{a.advertised.ip, to_a->rtp_port});
+    gen.send_to(2 * call + 1, relay::Endpoint{a.advertised.ip, to_b->rtp_port});
+    return true;
+  }
+
+private:
+  std::unique_ptr<relay::MediaRelay> relay_;
+};
+
+class RtpengineTarget final : public Target {
+public:
+  RtpengineTarget(const std::string& binary, int cpu)
+      : process_(binary, cpu, 22230, 50000, 59999) {}
+  bool start() override {
+    const bool ok = process_.start();
+    std::printf("  rtpengine: %s (pid %d)\n", process_.command_line().c_str(), process_.pid());
+    return ok;
+  }
+  bool connect(LoadGenerator& gen, int call) override {
+    const auto ports =
+        process_.create_call(call, gen.local(2 * call).port, gen.local(2 * call + 1).port);
+    if (!ports) {
+      return false;
+    }
+    gen.send_to(2 * call, relay::Endpoint{relay::IpAddress::v4(0x7f000001), ports->first});
+    gen.send_to(2 * call + 1, relay::Endpoint{relay::IpAddress::v4(0x7f000001), ports->second});
+    return true;
+  }
+  long rss_kib() const override { return process_.rss_kib(); }
+
+private:
+  RtpengineProcess process_;
+};
+
+std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
+  if (name == "direct") {
+    return std::make_unique<DirectTarget>();
+  }
+  if (name == "bare") {
+    return std::make_unique<BareTarget>(o.relay_cpu);
+  }
+  if (name == "tipring") {
+    return std::make_unique<TipringTarget>(o.relay_cpu);
+  }
+  if (name == "rtpengine") {
+    return std::make_unique<RtpengineTarget>(o.rtpengine, o.relay_cpu);
+  }
+  return nullptr;
+}
+
+// Sets up `calls` calls through a fresh target; returns the memory per call in bytes.
+std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadGenerator& gen,
+                                int calls, double& bytes_per_call) {
+  auto target = make_target(name, o);
+  if (!target || !target->start()) {
+    std::printf("  %s: failed to start\n", name.c_str());
+    return nullptr;
+  }
+  const long before = target->rss_kib();
+  for (int c = 0; c < calls; ++c) {
+    if (!target->connect(gen, c)) {
+      std::printf("  %s: call %d could not be set up\n", name.c_str(), c);
+      return nullptr;
+    }
+  }
+  bytes_per_call = 1024.0 * static_cast<double>(target->rss_kib() - before) / calls;
+  if (auto* bare = dynamic_cast<BareTarget*>(target.get())) {
+    bare->go();
+  }
+  gen.prime(4);
+  return target;
+}
+
+struct Row {
+  PacedResult paced;
+  double bytes_per_call = 0;
+};
+
+}  // namespace
+}  // namespace tipring::bench
+
+int main(int argc, char** argv) {
+  using namespace tipring::bench;
+  const Options o = parse(argc, argv);
+  rlimit files{};
+  getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = files.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &files);
+  pin_this_thread(o.generator_cpu);
+  std::printf(
+      "relay_bench: relay on cpu %d, generator on cpu %d; %d s per paced run, "
+      "172-byte RTP, 50 packets/s per endpoint\n",
+      o.relay_cpu, o.generator_cpu, o.seconds);
+  std::printf("  sizeof(tipring Session) = %zu bytes\n", sizeof(tipring::relay::Session));
+
+  std::map<std::string, double> saturation;
+  for (int calls : o.calls) {
+    std::printf("\n## %d concurrent calls, paced (50 pps per endpoint)\n\n", calls);
+    std::printf(
+        "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | "
+        "memory/call |\n|---|---|---|---|---|---|---|---|\n");
+    for (const auto& name : o.targets) {
+      LoadGenerator gen(calls);
+      double bytes_per_call = 0;
+      auto target = prepare(name, o, gen, calls, bytes_per_call);
+      if (!target) {
+        continue;
+      }
+      const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50);
+      std::printf("| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.0f B |\n", name.c_str(),
+                  static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
+                  static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
+                  static_cast<double>(r.max_ns) / 1000.0, bytes_per_call);
+      std::fflush(stdout);
+    }
+  }
+
+  std::printf("\n## saturation: %d calls, closed loop, %d packets in flight per endpoint\n\n",
+              o.saturation_calls, o.window);
+  std::printf("| target | forwarded pps |\n|---|---|\n");
+  for (const auto& name : o.targets) {
+    if (name == "direct") {
+      continue;
+    }
+    LoadGenerator gen(o.saturation_calls);
+    double unused = 0;
+    auto target = prepare(name, o, gen, o.saturation_calls, unused);
+    if (!target) {
+      continue;
+    }
+    const SaturationResult r =
+        gen.run_saturation(std::chrono::seconds(o.saturation_seconds), o.window);
+    saturation[name] = r.forwarded_pps();
+    std::printf("| %s | %.0f |\n", name.c_str(), r.forwarded_pps());
+    std::fflush(stdout);
+  }
+  if (saturation.count("tipring") != 0) {
+    std::printf("\n");
+    if (saturation["rtpengine"] > 0) {
+      std::printf("ratio tipring / rtpengine (userspace) = %.2f  (target >= 2.0)\n",
+                  saturation["tipring"] / saturation["rtpengine"]);
+    }
+    if (saturation["bare"] > 0) {
+      std::printf("ratio tipring / bare forwarder        = %.2f  (target >= 0.80)\n",
+                  saturation["tipring"] / saturation["bare"]);
+    }
+  }
+  return 0;
+}

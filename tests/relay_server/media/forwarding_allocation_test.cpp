@@ -1,0 +1,111 @@
+// The forwarding loop must not allocate: this binary replaces the global operator new with
+// one that counts calls made on threads tagged as relay workers (via on_worker_start), then
+// relays a call and asserts the count did not move while packets flowed.
+#include "tests/relay_server/media/relay_call.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include <gtest/gtest.h>
+
+namespace {
+thread_local bool t_on_worker = false;
+std::atomic<std::uint64_t> g_worker_allocations{0};
+
+void* counted_allocation(std::size_t size) {
+  if (t_on_worker) {
+    g_worker_allocations.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (void* p = std::malloc(size == 0 ? 1 : size)) {
+    return p;
+  }
+  throw std::bad_alloc();
+}
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return counted_allocation(size);
+}
+void* operator new[](std::size_t size) {
+  return counted_allocation(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace tipring::relay {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing;
+
+TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
+  MediaRelayConfig config = loopback_config(42000, 42099);
+  config.workers = 1;
+  config.on_worker_start = [] {
+    t_on_worker = true;
+    // Proves the hook counts on this thread: one allocation before the loop starts.
+    delete new int(1);
+  };
+  MediaRelay relay(config);
+  ASSERT_TRUE(relay.start().has_value());
+  ASSERT_TRUE(eventually([] { return g_worker_allocations.load() >= 1; }));
+
+  UdpPeer alice("127.0.0.2");
+  UdpPeer bob("127.0.0.3");
+  MediaParty a;
+  a.advertised = endpoint("192.168.1.10", 4000);
+  a.signalling_source = *IpAddress::parse("127.0.0.2");
+  MediaParty b;
+  b.advertised = bob.local();
+  b.signalling_source = *IpAddress::parse("127.0.0.3");
+  const Endpoint to_bob = relay_endpoint(*relay.offer("call", "a", "", a));
+  const Endpoint to_alice = relay_endpoint(*relay.answer("call", "a", "b", b));
+  std::uint16_t seq = 0;
+  for (; seq < 3; ++seq) {
+    alice.send_to(to_alice, marked_packet(1, seq, 0xa));
+    bob.send_to(to_bob, marked_packet(2, seq, 0xb));
+  }
+  ASSERT_TRUE(eventually([&] {
+    auto s = relay.query("call");
+    return s && s->legs[0].learned && s->legs[1].learned;
+  }));
+  alice.drain(0ms);
+  bob.drain(0ms);
+
+  const std::uint64_t before = g_worker_allocations.load();
+  constexpr int kRounds = 20;
+  constexpr int kBurst = 25;
+  std::size_t at_alice = 0;
+  std::size_t at_bob = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < kBurst; ++i, ++seq) {
+      alice.send_to(to_alice, marked_packet(1, seq, 0xa));
+      bob.send_to(to_bob, marked_packet(2, seq, 0xb));
+    }
+    // Also a stranger and a malformed datagram: drop paths must not allocate either.
+    UdpPeer stranger("127.0.0.9");
+    stranger.send_to(to_alice, marked_packet(9, seq, 0x9));
+    alice.send_to(to_alice, {0x00, 0x01});
+    at_bob += bob.receive_count(kBurst, 3s).size();
+    at_alice += alice.receive_count(kBurst, 3s).size();
+  }
+  const std::uint64_t after = g_worker_allocations.load();
+
+  EXPECT_EQ(at_bob, std::size_t{kRounds * kBurst});
+  EXPECT_EQ(at_alice, std::size_t{kRounds * kBurst});
+  EXPECT_EQ(after - before, 0u) << "the forwarding loop allocated";
+}
+
+}  // namespace
+}  // namespace tipring::relay

@@ -1,0 +1,302 @@
+#include "relay_server/media/media_relay.h"
+
+#include "tests/relay_server/media/relay_call.h"
+
+#include <gtest/gtest.h>
+
+namespace tipring::relay {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing;
+
+constexpr std::uint32_t kAliceSsrc = 0xa11ce;
+constexpr std::uint32_t kBobSsrc = 0xb0b;
+constexpr std::uint8_t kFromAlice = 0xaa;
+constexpr std::uint8_t kFromBob = 0xbb;
+
+// Alice sits behind NAT: her SDP names a private address, her SIP and media come from
+// 127.0.0.2. Bob is public with separate send and receive sockets on 127.0.0.3.
+struct RelayedCall : ::testing::Test {
+  std::vector<SessionSummary> released;  // outlives the relay, which reports on shutdown
+  std::unique_ptr<MediaRelay> relay;
+  UdpPeer alice{"127.0.0.2"};
+  UdpPeer bob_receive{"127.0.0.3"};
+  UdpPeer bob_send{"127.0.0.3"};
+  Endpoint alice_sends_to;
+  Endpoint bob_sends_to;
+  std::uint16_t alice_seq = 1000;
+  std::uint16_t bob_seq = 2000;
+
+  void start(MediaRelayConfig config) {
+    relay = std::make_unique<MediaRelay>(std::move(config));
+    ASSERT_TRUE(relay->start().has_value());
+  }
+
+  MediaParty alice_party() const {
+    MediaParty p;
+    p.advertised = endpoint("192.168.1.10", 4000);
+    p.signalling_source = *IpAddress::parse("127.0.0.2");
+    return p;
+  }
+  MediaParty bob_party() const {
+    MediaParty p;
+    p.advertised = bob_receive.local();
+    p.signalling_source = *IpAddress::parse("127.0.0.3");
+    return p;
+  }
+
+  void offer() {
+    auto channel = relay->offer("call-1@example", "alice-tag", "", alice_party());
+    ASSERT_TRUE(channel.has_value()) << channel.error().describe();
+    bob_sends_to = relay_endpoint(*channel);
+  }
+  void answer() {
+    auto channel = relay->answer("call-1@example", "alice-tag", "bob-tag", bob_party());
+    ASSERT_TRUE(channel.has_value()) << channel.error().describe();
+    alice_sends_to = relay_endpoint(*channel);
+  }
+
+  void alice_sends(int count) {
+    for (int i = 0; i < count; ++i) {
+      alice.send_to(alice_sends_to, marked_packet(kFromAlice, alice_seq++, kAliceSsrc));
+    }
+  }
+  void bob_sends(int count) {
+    for (int i = 0; i < count; ++i) {
+      bob_send.send_to(bob_sends_to, marked_packet(kFromBob, bob_seq++, kBobSsrc));
+    }
+  }
+  bool both_learned() const {
+    auto s = relay->query("call-1@example");
+    return s && s->legs[0].learned && s->legs[1].learned;
+  }
+  // Probation for both; the packets that teach the relay are not delivered.
+  void learn_both() {
+    alice_sends(3);
+    bob_sends(3);
+    // The packet completing each probation is forwarded or dropped for want of a learned
+    // peer; once both are accounted for, nothing from learning is still in flight.
+    ASSERT_TRUE(eventually([&] {
+      auto s = relay->query("call-1@example");
+      auto settled = [](const LegSummary& leg) {
+        return leg.learned &&
+               leg.traffic.packets_forwarded + leg.traffic.dropped(DropReason::no_destination) >= 1;
+      };
+      return s && settled(s->legs[0]) && settled(s->legs[1]);
+    }));
+    alice.drain(0ms);
+    bob_receive.drain(0ms);
+  }
+  static std::size_t count_marked(const std::vector<UdpPeer::Datagram>& all, std::uint8_t marker) {
+    std::size_t n = 0;
+    for (const auto& d : all) {
+      n += d.bytes.size() > 12 && d.bytes[12] == marker ? 1 : 0;
+    }
+    return n;
+  }
+};
+
+TEST_F(RelayedCall, RefusesToBindTheWildcardAddress) {
+  MediaRelayConfig config = loopback_config(41000, 41019);
+  config.bind_address = "0.0.0.0";
+  MediaRelay wildcard(config);
+  EXPECT_FALSE(wildcard.start().has_value());
+}
+
+TEST_F(RelayedCall, RelaysANatClientAndAnAsymmetricPublicClientBothWays) {
+  start(loopback_config(41000, 41099));
+  offer();
+  answer();
+  learn_both();
+
+  alice_sends(50);
+  bob_sends(50);
+  const auto at_bob = bob_receive.receive_count(50, 3s);
+  const auto at_alice = alice.receive_count(50, 3s);
+
+  auto s = relay->query("call-1@example");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->legs[0].target, alice.local());        // NAT: observed source
+  EXPECT_EQ(s->legs[1].target, bob_receive.local());  // public: advertised address
+  EXPECT_EQ(s->legs[1].learned_source, bob_send.local());
+  EXPECT_EQ(count_marked(at_bob, kFromAlice), 50u);
+  EXPECT_EQ(count_marked(at_alice, kFromBob), 50u);
+  for (const auto& d : at_bob) {
+    EXPECT_EQ(d.from, bob_sends_to);  // Bob hears from the port he sends to
+  }
+  EXPECT_TRUE(bob_send.drain(0ms).empty());
+}
+
+TEST_F(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
+  start(loopback_config(41100, 41199));
+  offer();
+  bob_sends(10);
+
+  EXPECT_TRUE(alice.drain(100ms).empty());
+  auto s = relay->query("call-1@example");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_FALSE(s->legs[1].learned);
+  EXPECT_TRUE(eventually([&] {
+    return relay->query("call-1@example")->legs[1].traffic.dropped(DropReason::unpublished) == 10;
+  }));
+}
+
+TEST_F(RelayedCall, AThirdSocketFloodingEveryPortReceivesNothingAndDisturbsNothing) {
+  const std::uint16_t first = 41200;
+  const std::uint16_t last = 41239;
+  start(loopback_config(first, last));
+  UdpPeer attacker("127.0.0.66");
+  std::uint16_t attacker_seq = 1003;  // chases Alice's own numbering
+  auto flood = [&] {
+    for (int round = 0; round < 5; ++round) {
+      for (std::uint32_t port = first; port <= last; ++port) {
+        attacker.send_to(endpoint("127.0.0.1", static_cast<std::uint16_t>(port)),
+                         marked_packet(0x66, attacker_seq, kAliceSsrc));
+      }
+      ++attacker_seq;
+    }
+  };
+
+  flood();  // before the call
+  offer();
+  flood();  // offered, unpublished
+  answer();
+  flood();  // published, nobody learned yet: the attacker is first
+  learn_both();
+  for (int i = 0; i < 10; ++i) {  // during the call, interleaved with the media
+    flood();
+    alice_sends(5);
+    bob_sends(5);
+  }
+  const auto at_bob = bob_receive.receive_count(50, 3s);
+  const auto at_alice = alice.receive_count(50, 3s);
+  const auto during = relay->query("call-1@example");
+  relay->release("call-1@example");
+  flood();  // after the call
+
+  EXPECT_TRUE(attacker.drain(200ms).empty());
+  EXPECT_EQ(at_bob.size(), 50u);
+  EXPECT_EQ(count_marked(at_bob, kFromAlice), 50u);
+  EXPECT_EQ(at_alice.size(), 50u);
+  EXPECT_EQ(count_marked(at_alice, kFromBob), 50u);
+  ASSERT_TRUE(during.has_value());
+  EXPECT_EQ(during->legs[0].learned_source, alice.local());
+  EXPECT_EQ(during->legs[1].learned_source, bob_send.local());
+  EXPECT_GT(during->legs[0].traffic.dropped(DropReason::stranger), 0u);
+  EXPECT_GT(during->legs[0].traffic.dropped(DropReason::unpublished), 0u);
+}
+
+TEST_F(RelayedCall, IdleSessionIsReleasedAndTheListenerGetsItsFinalStatistics) {
+  MediaRelayConfig config = loopback_config(41300, 41399);
+  config.idle_timeout = 60s;
+  start(config);
+  relay->on_session_released([&](const SessionSummary& s) { released.push_back(s); });
+  offer();
+  answer();
+  learn_both();
+  alice_sends(20);
+  ASSERT_EQ(count_marked(bob_receive.receive_count(20, 3s), kFromAlice), 20u);
+  ASSERT_TRUE(eventually(
+      [&] { return relay->query("call-1@example")->legs[0].traffic.packets_forwarded == 20; }));
+
+  relay->expire_idle(monotonic_now() + 30s);
+  EXPECT_EQ(relay->session_count(), 1u);
+  relay->expire_idle(monotonic_now() + 61s);
+
+  EXPECT_EQ(relay->session_count(), 0u);
+  ASSERT_EQ(released.size(), 1u);
+  const SessionSummary& s = released[0];
+  EXPECT_EQ(s.reason, ReleaseReason::idle_timeout);
+  EXPECT_EQ(s.call_id, "call-1@example");
+  EXPECT_EQ(s.to_tag, "bob-tag");
+  EXPECT_EQ(s.legs[0].traffic.packets_received, 23u);
+  EXPECT_EQ(s.legs[0].traffic.packets_forwarded, 20u);
+  EXPECT_EQ(s.legs[0].traffic.bytes_forwarded, 20u * 172u);
+  EXPECT_EQ(s.legs[0].traffic.dropped(DropReason::not_learned), 2u);
+}
+
+TEST_F(RelayedCall, HeldSessionOutlivesTheIdleTimeoutUntilTheHeldTimeout) {
+  MediaRelayConfig config = loopback_config(41400, 41499);
+  config.idle_timeout = 60s;
+  config.held_timeout = 3600s;
+  start(config);
+  relay->on_session_released([&](const SessionSummary& s) { released.push_back(s); });
+  offer();
+  MediaParty held = bob_party();
+  held.held = true;
+  ASSERT_TRUE(relay->answer("call-1@example", "alice-tag", "bob-tag", held).has_value());
+
+  relay->expire_idle(monotonic_now() + 120s);
+  EXPECT_EQ(relay->session_count(), 1u);
+  relay->expire_idle(monotonic_now() + 3601s);
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0].reason, ReleaseReason::held_timeout);
+}
+
+TEST_F(RelayedCall, ReleasedPortsAreQuarantinedAndNotReissued) {
+  start(loopback_config(41500, 41503));  // two port pairs: exactly one session
+  offer();
+  EXPECT_FALSE(relay->offer("call-2", "x", "", alice_party()).has_value());
+  ASSERT_EQ(relay->release("call-1@example").size(), 1u);
+  EXPECT_FALSE(relay->offer("call-2", "x", "", alice_party()).has_value());
+}
+
+TEST_F(RelayedCall, AnswerWithoutOfferIsRefused) {
+  start(loopback_config(41600, 41699));
+  EXPECT_FALSE(relay->answer("nope", "a", "b", bob_party()).has_value());
+}
+
+TEST_F(RelayedCall, RtcpWithoutMuxUsesPortPlusOneAndFollowsTheLearnedRtp) {
+  start(loopback_config(41700, 41799));
+  UdpPeer alice_rtcp("127.0.0.2");
+  UdpPeer bob_rtcp_receive("127.0.0.3", static_cast<std::uint16_t>(bob_receive.local().port + 1));
+  MediaParty a = alice_party();
+  a.rtcp_mux = false;
+  MediaParty b = bob_party();
+  b.rtcp_mux = false;
+  auto to_bob = relay->offer("call-1@example", "alice-tag", "", a);
+  auto to_alice = relay->answer("call-1@example", "alice-tag", "bob-tag", b);
+  ASSERT_TRUE(to_bob && to_alice);
+  EXPECT_EQ(to_alice->rtcp_port, to_alice->rtp_port + 1);
+  EXPECT_FALSE(to_alice->rtcp_mux);
+  bob_sends_to = relay_endpoint(*to_bob);
+  alice_sends_to = relay_endpoint(*to_alice);
+  learn_both();
+
+  alice_rtcp.send_to(Endpoint{alice_sends_to.ip, to_alice->rtcp_port},
+                     rtcp_receiver_report(kAliceSsrc));
+  const auto report = bob_rtcp_receive.receive(2s);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->bytes, rtcp_receiver_report(kAliceSsrc));
+  EXPECT_EQ(report->from.port, to_bob->rtcp_port);
+}
+
+TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
+  start(loopback_config(41800, 41899));
+  offer();
+  answer();
+  learn_both();
+  alice_sends(10);
+  UdpPeer stranger("127.0.0.77");
+  stranger.send_to(alice_sends_to, marked_packet(0x77, 1, 7));
+  ASSERT_EQ(bob_receive.receive_count(10, 3s).size(), 10u);
+  ASSERT_TRUE(eventually([&] {
+    return relay->query("call-1@example")->legs[0].traffic.dropped(DropReason::stranger) == 1;
+  }));
+
+  std::string text;
+  relay->write_metrics(text);
+  EXPECT_NE(text.find("tipring_relay_media_sessions 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tipring_relay_media_legs 2\n"), std::string::npos);
+  EXPECT_NE(text.find("tipring_relay_media_drops_total{reason=\"stranger\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("tipring_relay_media_learning_events_total 2\n"), std::string::npos);
+  EXPECT_NE(text.find("tipring_relay_media_streams{flow=\"zero_way\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("tipring_relay_media_worker_packets_total{worker=\"1\"}"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE tipring_relay_media_packets_forwarded_total counter"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace tipring::relay
