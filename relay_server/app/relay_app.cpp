@@ -2,6 +2,8 @@
 
 #include "relay_server/app/directory_backend.h"
 
+#include <random>
+
 #include <signal.h>
 
 namespace tipring::relay {
@@ -78,6 +80,9 @@ Result<void> RelayApp::open_parts() {
     return tl::unexpected(sip.error());
   }
   sip_ = std::move(*sip);
+  if (auto r = start_proxy(); !r) {
+    return r;
+  }
 
   auto http = HttpServer::start(loop_, c.http.metrics_listen,
                                 [this](const HttpRequest& request) { return serve_http(request); });
@@ -97,7 +102,7 @@ Result<void> RelayApp::open_parts() {
                                                     : "sqlite " + c.store.sqlite_path},
                                       {"proxy_id", proxy_id_},
                                       {"domain", c.sip.domain},
-                                      {"sip_proxy", "not attached"}});
+                                      {"sip_proxy", "attached"}});
   return {};
 }
 
@@ -140,14 +145,98 @@ Result<void> RelayApp::start_media_relay() {
   return {};
 }
 
-// SIP PROXY PLUG-IN POINT. The registrar/proxy core (sans-IO) receives each datagram here:
-// `core.on_datagram(d.bytes, d.from, d.socket_index, d.received_at)`, consults
-// flood_guard_ (admit() per REGISTER/INVITE source, transaction_allowed()), sends what its
-// outbox holds through sip_->socket(index), and the loop re-arms one timer at
-// core.next_deadline(). Until it is attached, datagrams are counted and get no answer.
+// The registrar/proxy core (sans-IO) gets each datagram; flood_guard_ decides admission of
+// REGISTER/INVITE per source before any work is done for them.
+Result<void> RelayApp::start_proxy() {
+  const RelayConfig& c = config_.config;
+  std::random_device device;
+  random_ = std::make_unique<SeededRandom>((std::uint64_t{device()} << 32U) | device());
+  // A fresh nonce secret per start: nonces from before a restart are answered as stale and
+  // clients retry with their password, so nothing is lost.
+  std::vector<std::uint8_t> secret(32);
+  for (auto& byte : secret) {
+    byte = static_cast<std::uint8_t>(device());
+  }
+  ProxyCoreConfig pc;
+  pc.registrar.domain = c.sip.domain;
+  pc.registrar.proxy_id = proxy_id_;
+  pc.registrar.flow_timer_s = static_cast<std::uint32_t>(c.sip.flow_timer_s);
+  pc.registrar.min_expires_s = static_cast<std::uint32_t>(c.sip.min_expires_s);
+  pc.registrar.max_expires_s = static_cast<std::uint32_t>(c.sip.max_expires_s);
+  pc.registrar.default_expires_s = static_cast<std::uint32_t>(c.sip.default_expires_s);
+  pc.digest.realm = c.sip.effective_realm();
+  // MD5 first: many deployed UAs (SIPp among them) answer only the first challenge and only
+  // know MD5; RFC 8760 clients choose SHA-256 by strength whatever the order.
+  pc.digest.algorithms = {sip::DigestAlgorithm::md5, sip::DigestAlgorithm::sha256};
+  pc.max_message_size = static_cast<std::size_t>(c.limits.max_message_size);
+  pc.max_transactions = static_cast<std::size_t>(c.limits.max_transactions);
+  pc.socket_names.clear();
+  for (std::size_t i = 0; i < sip_->socket_count(); ++i) {
+    pc.socket_names.push_back("udp:" + sip_->socket(i).local_address().to_string());
+  }
+  auto admission = [this](AdmissionClass kind, const sip::Peer&, TimePoint now) {
+    return current_source_ == nullptr ||
+           flood_guard_.admit(kind == AdmissionClass::invite ? RateLimitedMethod::invite
+                                                             : RateLimitedMethod::register_request,
+                              *current_source_, now);
+  };
+  proxy_ = std::make_unique<ProxyCore>(std::move(pc), *directory_, *random_, secret, admission);
+  return {};
+}
+
 void RelayApp::on_sip_datagram(const SipDatagram& datagram) {
-  (void)datagram;
-  metrics_.datagrams_unhandled.increment();
+  const sip::Peer from{datagram.from.ip_string(), datagram.from.port(), sip::Transport::udp};
+  current_source_ = &datagram.from;
+  proxy_->on_datagram(
+      std::string_view(reinterpret_cast<const char*>(datagram.bytes.data()), datagram.bytes.size()),
+      from, datagram.socket_index, {datagram.received_at, unix_now()});
+  current_source_ = nullptr;
+  flush_proxy();
+}
+
+void RelayApp::flush_proxy() {
+  while (auto out = proxy_->poll_outgoing()) {
+    auto to =
+        SocketAddress::parse(out->peer.host.find(':') == std::string::npos
+                                 ? out->peer.host + ":" + std::to_string(out->peer.port)
+                                 : "[" + out->peer.host + "]:" + std::to_string(out->peer.port));
+    if (!to || out->socket >= sip_->socket_count()) {
+      continue;
+    }
+    (void)sip_->socket(out->socket)
+        .send_to(std::as_bytes(std::span(out->bytes.data(), out->bytes.size())), *to);
+  }
+  const auto& now = proxy_->counters();
+  auto& seen = proxy_counters_seen_;
+  if (now.registrations_updated != seen.registrations_updated) {
+    refresh_directory_gauges();
+  }
+  if (now.auth_failures > seen.auth_failures) {
+    metrics_.auth_failures.increment(now.auth_failures - seen.auth_failures);
+  }
+  if (now.dropped > seen.dropped) {
+    metrics_.datagrams_unhandled.increment(now.dropped - seen.dropped);
+  }
+  for (const auto& [code, count] : now.responses_sent) {
+    const auto before = seen.responses_sent[code];
+    if (count > before) {
+      metrics_.responses(code).increment(count - before);
+    }
+  }
+  seen = now;
+  metrics_.transactions.set(static_cast<double>(proxy_->transaction_count()));
+
+  const auto deadline = proxy_->next_deadline();
+  if (deadline != proxy_deadline_) {
+    loop_.cancel(proxy_timer_);
+    proxy_deadline_ = deadline;
+    proxy_timer_ = deadline == TimePoint::max() ? 0 : loop_.add_timer(deadline, [this] {
+      proxy_deadline_ = TimePoint::max();
+      proxy_timer_ = 0;
+      proxy_->on_timer({EventLoop::now(), unix_now()});
+      flush_proxy();
+    });
+  }
 }
 
 void RelayApp::refresh_directory_gauges() {

@@ -16,6 +16,7 @@
 #include "relay_server/app/relay_metrics.h"
 #include "relay_server/app/sip_ingress.h"
 #include "relay_server/media/media_relay.h"
+#include "relay_server/proxy/proxy_core.h"
 #include "relay_server/store/directory.h"
 
 #include <memory>
@@ -52,6 +53,9 @@ private:
   Result<void> open_parts();
   Result<void> start_media_relay();
   void on_sip_datagram(const SipDatagram& datagram);
+  Result<void> start_proxy();
+  // Sends what the proxy core queued, re-arms its timer and copies its counters to metrics.
+  void flush_proxy();
   void refresh_directory_gauges();
   HttpResponse serve_http(const HttpRequest& request);
   void apply_live_setting(const SettingChange& change);
@@ -66,6 +70,12 @@ private:
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<MediaRelay> media_;
   std::unique_ptr<SipIngress> sip_;
+  std::unique_ptr<SeededRandom> random_;
+  std::unique_ptr<ProxyCore> proxy_;
+  TimerId proxy_timer_ = 0;
+  TimePoint proxy_deadline_ = TimePoint::max();
+  ProxyCounters proxy_counters_seen_;
+  const SocketAddress* current_source_ = nullptr;  // of the datagram being handled
   std::unique_ptr<HttpServer> http_;
   std::string proxy_id_;
   bool store_healthy_ = true;

@@ -68,7 +68,7 @@ TEST(RelayBinary, ServesMetricsStaysSilentOnSipReloadsOnSighupAndStopsOnSigterm)
   EXPECT_TRUE(health.starts_with("HTTP/1.1 200 OK\r\n")) << health;
   EXPECT_TRUE(health.ends_with("\r\n\r\nok\n")) << health;
 
-  // A SIP request is received and counted but gets no answer: no proxy is attached yet.
+  // A request without Via/From/To/Call-ID/CSeq cannot be answered: counted, then silence.
   auto client = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
   ASSERT_TRUE(client);
   const std::string options = "OPTIONS sip:example.test SIP/2.0\r\nContent-Length: 0\r\n\r\n";
