@@ -11,6 +11,11 @@ function(tipring_warnings target)
       -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
       -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference
       -Wimplicit-fallthrough)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      # GCC 12 at -O3 reports -Wrestrict inside libstdc++'s std::string append/insert
+      # (GCC bug 105329), a false positive in code we do not own.
+      target_compile_options(${target} PRIVATE -Wno-restrict)
+    endif()
     if(TIPRING_WARNINGS_AS_ERRORS)
       target_compile_options(${target} PRIVATE -Werror)
     endif()
