@@ -12,6 +12,7 @@ using Duration = std::chrono::microseconds;
 struct TimePoint {
   Duration since_epoch{0};
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the synthesized comparison.
   friend constexpr auto operator<=>(TimePoint, TimePoint) = default;
   friend constexpr TimePoint operator+(TimePoint t, Duration d) { return {t.since_epoch + d}; }
   friend constexpr TimePoint operator-(TimePoint t, Duration d) { return {t.since_epoch - d}; }
