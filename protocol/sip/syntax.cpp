@@ -122,7 +122,17 @@ Result<std::string_view> quoted_string(Scanner& s, std::string_view rule) {
       s.pos += 2;
       continue;
     }
-    // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+    // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII. Inside LWS a line break is
+    // only ever CRLF followed by whitespace (a fold); a bare CR or LF is not text.
+    if (c == '\r' || c == '\n') {
+      const bool fold = c == '\r' && s.pos + 2 < s.text.size() && s.text[s.pos + 1] == '\n' &&
+                        (s.text[s.pos + 2] == ' ' || s.text[s.pos + 2] == '\t');
+      if (!fold) {
+        return fail(rule, "bare CR or LF inside a quoted-string");
+      }
+      s.pos += 3;
+      continue;
+    }
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 && !is_lws(c)) {
       return fail(rule, "control character inside a quoted-string");

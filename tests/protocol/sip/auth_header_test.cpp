@@ -60,3 +60,18 @@ TEST(AuthHeader, BuildsCredentials) {
 
 }  // namespace
 }  // namespace tipring::sip
+
+namespace tipring::sip {
+namespace {
+
+// A line break inside a quoted-string is only legal as a fold (CRLF then whitespace); a bare
+// CR would not survive formatting and re-parsing (found by fuzz_sip_digest).
+TEST(AuthHeader, RejectsBareCrOrLfInsideQuotedStringsButAcceptsFolds) {
+  EXPECT_FALSE(AuthHeader::parse("Digest realm=\"a\rb\""));
+  EXPECT_FALSE(AuthHeader::parse("Digest realm=\"a\nb\""));
+  EXPECT_FALSE(AuthHeader::parse("Digest realm=\"a\r\nb\""));
+  EXPECT_TRUE(AuthHeader::parse("Digest realm=\"a\r\n b\""));
+}
+
+}  // namespace
+}  // namespace tipring::sip
