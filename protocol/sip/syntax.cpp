@@ -165,10 +165,12 @@ std::string quote(std::string_view content) {
   out.reserve(content.size() + 2);
   out.push_back('"');
   for (char c : content) {
-    if (c == '"' || c == '\\' || c == '\r' || c == '\n') {
-      if (c == '\r' || c == '\n') {
-        continue;  // cannot be carried by a quoted-pair; dropping keeps the header valid
-      }
+    if (c == '\r' || c == '\n') {
+      continue;  // cannot be carried by a quoted-pair; dropping keeps the header valid
+    }
+    // qdtext excludes '"', '\\', controls (but HTAB) and DEL: those travel as quoted-pairs.
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || (u < 0x20 && c != '\t') || u == 0x7F) {
       out.push_back('\\');
     }
     out.push_back(c);
