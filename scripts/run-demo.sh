@@ -1,20 +1,52 @@
 #!/usr/bin/env bash
 # Runs Tipring on this machine: builds the release preset, starts tipring-relay on loopback
-# with its embedded SQLite store and a demo user, and signs a client in as that user to
-# call the relay's echo-test number. Grows as components land; today it runs what exists.
+# with its embedded SQLite store and a demo user, and (once tipring-cli exists) signs a
+# client in as that user to call the relay's echo-test number. It grows as components land;
+# today it runs the relay (registrar, media relay, metrics) and shows it answering.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
 cmake --build --preset release
 
 bin=build/release
-relay=$bin/relay_server/tipring-relay
+relay=$bin/relay_server/app/tipring-relay
 cli=$bin/client/tipring-cli
-if [[ -x $relay && -x $cli && -x scripts/demo-call.sh ]]; then
-  exec scripts/demo-call.sh "$bin"
+work=${TIPRING_DEMO_DIR:-$(mktemp -d)}
+relay_pid=
+cleanup() {
+  if [[ -n $relay_pid ]]; then kill -TERM "$relay_pid" 2>/dev/null || true; wait "$relay_pid" || true; fi
+}
+trap cleanup EXIT INT TERM
+
+cat >"$work/relay.toml" <<TOML
+[sip]
+listen = ["127.0.0.1:5060"]
+domain = "tipring.test"
+[http]
+metrics_listen = "127.0.0.1:9080"
+[store]
+sqlite_path = "$work/relay.sqlite"
+[media]
+bind_address = "127.0.0.1"
+ng_listen = "127.0.0.1:2223"
+TOML
+echo "demo-password" >"$work/demo.password"
+"$relay" --config "$work/relay.toml" user add demo <"$work/demo.password" || true
+"$relay" --config "$work/relay.toml" 2> >(tee "$work/relay.log" >&2) &
+relay_pid=$!
+for _ in $(seq 1 100); do
+  grep -q "tipring-relay ready" "$work/relay.log" 2>/dev/null && break
+  sleep 0.1
+done
+
+if [[ -x $cli ]]; then
+  "$cli" --account demo@tipring.test --proxy sip:127.0.0.1:5060 \
+    --password-file "$work/demo.password" --call echo --hangup-after 10 --json
+  exit
 fi
 echo
-echo "Built so far: the protocol core (tipring_protocol)."
-[[ -x $relay ]] && echo "  tipring-relay: $relay"
-[[ -x $cli ]] && echo "  tipring-cli:   $cli"
-echo "The relay + client demo starts here once tipring-relay and tipring-cli exist."
+echo "tipring-relay is running on 127.0.0.1:5060 (SIP/UDP), /metrics and /health on"
+echo "127.0.0.1:9080, ng control on 127.0.0.1:2223; demo user 'demo@tipring.test' with the"
+echo "password in $work/demo.password. Register any SIP client against it."
+echo "tipring-cli (the demo call to the echo test) is not built yet. Ctrl-C stops the relay."
+wait "$relay_pid"
