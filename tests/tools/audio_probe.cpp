@@ -68,7 +68,8 @@ std::optional<Wav> read_wav(const std::string& path, std::string& error) {
         error = path + ": only 16-bit PCM and 32-bit float WAV are supported";
         return std::nullopt;
       }
-      const std::size_t frame = static_cast<std::size_t>(wav.channels) * static_cast<std::size_t>(bits / 8);
+      const std::size_t frame =
+          static_cast<std::size_t>(wav.channels) * static_cast<std::size_t>(bits / 8);
       const std::size_t frames = available / frame;
       wav.mono.reserve(frames);
       for (std::size_t i = 0; i < frames; ++i) {
