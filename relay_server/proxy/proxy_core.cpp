@@ -20,6 +20,17 @@ RouterConfig router_config(const ProxyCoreConfig& config) {
   return router;
 }
 
+// A warn-text (a quoted-string) without quotes, backslashes or control characters.
+std::string sip_quotable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 bool is_keepalive(std::string_view bytes) {
   return !bytes.empty() && bytes.find_first_not_of("\r\n") == std::string_view::npos;
 }
@@ -222,9 +233,12 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
         if (decision.request->method() == sip::Method::Bye) {
           media_->on_bye(*decision.request);
         } else if (auto steered = media_->on_offer(*decision.request, source.peer.host); !steered) {
-          respond(server,
-                  sip::make_response(request, 488, "Media Not Steerable", random_.token(10)),
-                  clock.now);
+          auto refusal = sip::make_response(request, 488, "Media Not Steerable", random_.token(10));
+          // RFC 3261 §20.43: 399 is a miscellaneous warning naming what failed.
+          refusal.add_header(sip::HeaderId::Warning,
+                             "399 " + router_.hostport(source.socket) + " \"" +
+                                 sip_quotable(steered.error().describe()) + "\"");
+          respond(server, refusal, clock.now);
           return;
         }
       }
