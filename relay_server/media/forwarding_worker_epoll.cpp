@@ -1,6 +1,8 @@
 // Linux backend of ForwardingWorker: level-triggered epoll, one recvmmsg batch per ready
 // socket per wake-up (fair between legs), the accepted datagrams leave in one sendmmsg per
-// destination socket straight from the receive buffers.
+// destination socket straight from the receive buffers. Per batch, not per packet: the
+// receive counters, the activity stamp, and the destination's sockaddr (built once per
+// distinct destination; a batch from one locked client has one).
 #include "relay_server/media/forwarding_worker.h"
 
 #include <array>
@@ -17,29 +19,48 @@ namespace tipring::relay {
 namespace {
 constexpr unsigned kBatch = 32;
 constexpr std::size_t kMaxDatagram = 2048;
-constexpr int kMaxEvents = 64;
+// Enough to take every ready socket of a busy worker in one epoll_wait.
+constexpr int kMaxEvents = 256;
 constexpr int kIdleWaitMs = 1000;
 
-// The outgoing half of a batch: datagrams for one destination socket.
+// The outgoing half of a batch: datagrams for one destination socket. Message headers
+// point at their iovec once, at construction; push() fills in lengths and names only.
 struct SendQueue {
   std::array<mmsghdr, kBatch> messages{};
   std::array<iovec, kBatch> iov{};
   std::array<sockaddr_storage, kBatch> destinations{};
   unsigned count = 0;
+  unsigned names = 0;  // destinations[0, names) are written
+  unsigned last_name_length = 0;
+  Endpoint last_to;
   std::uint64_t bytes = 0;
 
+  SendQueue() {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      messages[i].msg_hdr.msg_iov = &iov[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+  }
+  SendQueue(const SendQueue&) = delete;
+  SendQueue& operator=(const SendQueue&) = delete;
+
+  void clear() {
+    count = names = 0;
+    bytes = 0;
+  }
   void push(std::uint8_t* data, std::size_t length, const Endpoint& to, bool v4) {
-    const unsigned name_length = endpoint_to_sockaddr(to, v4, &destinations[count]);
-    if (name_length == 0) {
+    if (names == 0 || to != last_to) {
+      last_name_length = endpoint_to_sockaddr(to, v4, &destinations[names]);
+      last_to = to;
+      ++names;
+    }
+    if (last_name_length == 0) {
       return;
     }
     iov[count] = iovec{data, length};
     msghdr& h = messages[count].msg_hdr;
-    h = msghdr{};
-    h.msg_name = &destinations[count];
-    h.msg_namelen = name_length;
-    h.msg_iov = &iov[count];
-    h.msg_iovlen = 1;
+    h.msg_name = &destinations[names - 1];
+    h.msg_namelen = last_name_length;
     bytes += length;
     ++count;
   }
@@ -56,6 +77,7 @@ struct ForwardingWorker::Poller {
   std::array<sockaddr_storage, kBatch> sources{};
   SendQueue to_rtp;
   SendQueue to_rtcp;
+  unsigned last_received = kBatch;  // headers the previous recvmmsg wrote into
 
   Poller() {
     for (unsigned i = 0; i < kBatch; ++i) {
@@ -183,22 +205,26 @@ void ForwardingWorker::loop() {
 
 void ForwardingWorker::relay_from(Channel& in, TimePoint now) {
   Poller& p = *poller_;
-  for (unsigned i = 0; i < kBatch; ++i) {
+  // The kernel only rewrote the headers of the datagrams it returned last time.
+  for (unsigned i = 0; i < p.last_received; ++i) {
     p.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     p.received[i].msg_hdr.msg_flags = 0;
   }
   const int count = ::recvmmsg(in.socket.fd(), p.received.data(), kBatch, MSG_DONTWAIT, nullptr);
+  p.last_received = count > 0 ? static_cast<unsigned>(count) : 0;
   if (count <= 0) {
     return;
   }
   load_.batches.add(1);
   load_.packets.add(static_cast<std::uint64_t>(count));
-  p.to_rtp.count = p.to_rtcp.count = 0;
-  p.to_rtp.bytes = p.to_rtcp.bytes = 0;
+  p.to_rtp.clear();
+  p.to_rtcp.clear();
   Channel* rtp_out = nullptr;
   Channel* rtcp_out = nullptr;
+  std::uint64_t bytes_in = 0;
   for (unsigned i = 0; i < static_cast<unsigned>(count); ++i) {
     const msghdr& h = p.received[i].msg_hdr;
+    bytes_in += p.received[i].msg_len;
     // A truncated datagram is judged as empty, hence malformed: a cut packet is never relayed.
     const std::size_t length = (h.msg_flags & MSG_TRUNC) != 0 ? 0 : p.received[i].msg_len;
     const Endpoint source =
@@ -216,15 +242,19 @@ void ForwardingWorker::relay_from(Channel& in, TimePoint now) {
       p.to_rtcp.push(p.buffers[i].data(), length, destination, out->socket.is_v4());
     }
   }
+  count_received(in, static_cast<std::uint64_t>(count), bytes_in);
   for (auto [queue, out] : {std::pair{&p.to_rtp, rtp_out}, std::pair{&p.to_rtcp, rtcp_out}}) {
     if (queue->count == 0) {
       continue;
     }
     const int sent = ::sendmmsg(out->socket.fd(), queue->messages.data(), queue->count, 0);
     const unsigned ok = sent < 0 ? 0u : static_cast<unsigned>(sent);
-    std::uint64_t ok_bytes = 0;
-    for (unsigned k = 0; k < ok; ++k) {
-      ok_bytes += queue->iov[k].iov_len;
+    std::uint64_t ok_bytes = queue->bytes;
+    if (ok < queue->count) {
+      ok_bytes = 0;
+      for (unsigned k = 0; k < ok; ++k) {
+        ok_bytes += queue->iov[k].iov_len;
+      }
     }
     count_sent(in, ok, ok_bytes, queue->count - ok);
   }
