@@ -41,8 +41,8 @@ std::array<std::uint8_t, kPacketSize> make_packet(std::uint16_t sequence, std::u
   p[1] = 0;
   p[2] = static_cast<std::uint8_t>(sequence >> 8);
   p[3] = static_cast<std::uint8_t>(sequence);
-  for (int i = 0; i < 4; ++i) {
-    p[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
+  for (std::size_t i = 0; i < 4; ++i) {
+    p[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
   }
   std::memcpy(p.data() + 12, &sent_ns, sizeof sent_ns);
   std::memcpy(p.data() + 20, &index, sizeof index);
@@ -60,7 +60,7 @@ std::int64_t percentile(std::vector<std::int64_t>& sorted, double q) {
 
 LoadGenerator::LoadGenerator(int calls) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  endpoints_.resize(static_cast<std::size_t>(2 * calls));
+  endpoints_.resize(2 * static_cast<std::size_t>(calls));
   std::uint32_t index = 0;
   for (Party& p : endpoints_) {
     p.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
