@@ -6,7 +6,7 @@
 //
 //   relay_bench [--calls 1000] [--seconds 5] [--saturation-calls 100] [--window 8]
 //               [--targets direct,bare,tipring,rtpengine] [--relay-cpu 0] [--generator-cpu 1]
-//               [--repeat 1]
+//               [--repeat 1] [--relay-priority 0] [--generator-priority 0]
 #include "bench/relay/bare_forwarder.h"
 #include "bench/relay/load_generator.h"
 #include "bench/relay/rtpengine_process.h"
@@ -43,6 +43,8 @@ struct Options {
   int relay_cpu = 0;
   int generator_cpu = 1;
   int repeat = 1;
+  int relay_priority = 0;      // SCHED_FIFO priority of every relay's forwarding thread; 0: off
+  int generator_priority = 0;  // SCHED_FIFO priority of the generator while it measures
   std::string rtpengine = "rtpengine";
 };
 
@@ -79,6 +81,10 @@ Options parse(int argc, char** argv) {
       o.relay_cpu = std::stoi(value);
     } else if (key == "--generator-cpu") {
       o.generator_cpu = std::stoi(value);
+    } else if (key == "--generator-priority") {
+      o.generator_priority = std::stoi(value);
+    } else if (key == "--relay-priority") {
+      o.relay_priority = std::stoi(value);
     } else if (key == "--repeat") {
       o.repeat = std::max(1, std::stoi(value));
     } else if (key == "--rtpengine") {
@@ -94,6 +100,23 @@ void pin_this_thread(int cpu) {
   CPU_SET(static_cast<std::size_t>(cpu), &set);
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
+
+// How every relay's forwarding thread runs: pinned to one core and, with --relay-priority,
+// SCHED_FIFO (rtpengine gets the same through its own --scheduling/--priority flags).
+struct RelayThreadSetup {
+  int cpu = 0;
+  int fifo_priority = 0;
+  void apply() const {
+    pin_this_thread(cpu);
+    if (fifo_priority > 0) {
+      sched_param param{};
+      param.sched_priority = fifo_priority;
+      if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) {
+        std::fprintf(stderr, "relay_bench: SCHED_FIFO refused (not root?)\n");
+      }
+    }
+  }
+};
 
 // One relay under test: wires the generator's call endpoints through it.
 class Target {
@@ -142,7 +165,7 @@ public:
 
 class BareTarget final : public InProcessTarget {
 public:
-  explicit BareTarget(int cpu) : cpu_(cpu) {}
+  explicit BareTarget(RelayThreadSetup setup) : setup_(setup) {}
   bool start() override { return true; }
   bool connect(LoadGenerator& gen, int call) override {
     const auto [a_port, b_port] = forwarder_.add_call();
@@ -151,24 +174,24 @@ public:
     return true;
   }
   void go() {
-    const int cpu = cpu_;
-    forwarder_.start([cpu] { pin_this_thread(cpu); });
+    const RelayThreadSetup setup = setup_;
+    forwarder_.start([setup] { setup.apply(); });
   }
 
 private:
-  int cpu_;
+  RelayThreadSetup setup_;
   BareForwarder forwarder_;
 };
 
 class TipringTarget final : public InProcessTarget {
 public:
-  explicit TipringTarget(int cpu) {
+  explicit TipringTarget(RelayThreadSetup setup) {
     relay::MediaRelayConfig config;
     config.bind_address = "127.0.0.1";
     config.port_min = 45000;
     config.port_max = 49999;
     config.workers = 1;
-    config.on_worker_start = [cpu] { pin_this_thread(cpu); };
+    config.on_worker_start = [setup] { setup.apply(); };
     relay_ = std::make_unique<relay::MediaRelay>(config);
   }
   bool start() override { return relay_->start().has_value(); }
@@ -196,8 +219,8 @@ private:
 
 class RtpengineTarget final : public Target {
 public:
-  RtpengineTarget(const std::string& binary, int cpu)
-      : process_(binary, cpu, 22230, 50000, 59999) {}
+  RtpengineTarget(const std::string& binary, RelayThreadSetup setup)
+      : process_(binary, setup.cpu, setup.fifo_priority, 22230, 50000, 59999) {}
   bool start() override {
     const bool ok = process_.start();
     std::printf("  rtpengine: %s (pid %d)\n", process_.command_line().c_str(), process_.pid());
@@ -227,16 +250,41 @@ std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
     return std::make_unique<DirectTarget>();
   }
   if (name == "bare") {
-    return std::make_unique<BareTarget>(o.relay_cpu);
+    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   if (name == "tipring") {
-    return std::make_unique<TipringTarget>(o.relay_cpu);
+    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   if (name == "rtpengine") {
-    return std::make_unique<RtpengineTarget>(o.rtpengine, o.relay_cpu);
+    return std::make_unique<RtpengineTarget>(o.rtpengine,
+                                             RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   return nullptr;
 }
+
+// SCHED_FIFO for the generator thread while it measures, back to normal afterwards (so the
+// relays it spawns, like rtpengine, never inherit it).
+class GeneratorPriority {
+public:
+  explicit GeneratorPriority(int priority) : on_(priority > 0) {
+    if (on_) {
+      sched_param param{};
+      param.sched_priority = priority;
+      on_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+    }
+  }
+  ~GeneratorPriority() {
+    if (on_) {
+      sched_param param{};
+      pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+    }
+  }
+  GeneratorPriority(const GeneratorPriority&) = delete;
+  GeneratorPriority& operator=(const GeneratorPriority&) = delete;
+
+private:
+  bool on_;
+};
 
 struct Memory {
   double rss_per_call = 0;    // resident-set growth while the calls were set up
@@ -284,7 +332,8 @@ void paced_runs(const Options& o, int calls, int run) {
   std::printf("\n## run %d: %d concurrent calls, paced (50 pps per endpoint)\n\n", run, calls);
   std::printf(
       "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
-      "generator CPU %% | heap/call | RSS/call |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& name : o.targets) {
     LoadGenerator gen(calls);
     Memory memory;
@@ -292,16 +341,22 @@ void paced_runs(const Options& o, int calls, int run) {
     if (!target) {
       continue;
     }
-    const PacedResult r =
-        gen.run_paced(std::chrono::seconds(o.seconds), 50, [&target] { return target->cpu_ns(); });
+    std::vector<std::int64_t> softirq;  // ksoftirqd CPU at the same two instants
+    const GeneratorPriority priority(o.generator_priority);
+    const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50, [&] {
+      softirq.push_back(softirq_threads_cpu_ns());
+      return target->cpu_ns();
+    });
     const std::string heap =
         memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
-    std::printf("| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B |\n",
-                name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(),
-                r.loss_percent(), static_cast<double>(r.p50_ns) / 1000.0,
-                static_cast<double>(r.p99_ns) / 1000.0, static_cast<double>(r.max_ns) / 1000.0,
-                CpuUse::percent(r.cpu.relay_ns, r.seconds),
-                CpuUse::percent(r.cpu.generator_ns, r.seconds), heap.c_str(), memory.rss_per_call);
+    std::printf(
+        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B |\n",
+        name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
+        static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
+        static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
+        CpuUse::percent(r.cpu.generator_ns, r.seconds),
+        CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
+        memory.rss_per_call);
     std::fflush(stdout);
   }
 }
@@ -314,7 +369,7 @@ std::map<std::string, std::pair<double, double>> saturation_run(const Options& o
       o.saturation_calls, o.window);
   std::printf(
       "| target | relay threads | forwarded pps | relay CPU %% | pps per core | generator CPU %% "
-      "|\n|---|---|---|---|---|---|\n");
+      "| ksoftirqd CPU %% |\n|---|---|---|---|---|---|---|\n");
   for (const auto& name : o.targets) {
     if (name == "direct") {
       continue;
@@ -325,12 +380,18 @@ std::map<std::string, std::pair<double, double>> saturation_run(const Options& o
     if (!target) {
       continue;
     }
-    const SaturationResult r = gen.run_saturation(std::chrono::seconds(o.saturation_seconds),
-                                                  o.window, [&target] { return target->cpu_ns(); });
+    std::vector<std::int64_t> softirq;
+    const GeneratorPriority priority(o.generator_priority);
+    const SaturationResult r =
+        gen.run_saturation(std::chrono::seconds(o.saturation_seconds), o.window, [&] {
+          softirq.push_back(softirq_threads_cpu_ns());
+          return target->cpu_ns();
+        });
     out[name] = {r.pps_per_core(), r.forwarded_pps()};
-    std::printf("| %s | %zu | %.0f | %.1f | %.0f | %.1f |\n", name.c_str(), target->threads(),
-                r.forwarded_pps(), CpuUse::percent(r.cpu.relay_ns, r.seconds), r.pps_per_core(),
-                CpuUse::percent(r.cpu.generator_ns, r.seconds));
+    std::printf("| %s | %zu | %.0f | %.1f | %.0f | %.1f | %.1f |\n", name.c_str(),
+                target->threads(), r.forwarded_pps(), CpuUse::percent(r.cpu.relay_ns, r.seconds),
+                r.pps_per_core(), CpuUse::percent(r.cpu.generator_ns, r.seconds),
+                CpuUse::percent(softirq.back() - softirq.front(), r.seconds));
     std::fflush(stdout);
   }
   return out;
@@ -352,6 +413,12 @@ int main(int argc, char** argv) {
       "172-byte RTP, 50 packets/s per endpoint, %d repeat(s)\n",
       o.relay_cpu, o.generator_cpu, o.seconds, o.repeat);
   std::printf("  sizeof(tipring Session) = %zu bytes\n", sizeof(tipring::relay::Session));
+  if (o.relay_priority > 0) {
+    std::printf("  relay forwarding threads run SCHED_FIFO, priority %d\n", o.relay_priority);
+  }
+  if (o.generator_priority > 0) {
+    std::printf("  the generator measures at SCHED_FIFO, priority %d\n", o.generator_priority);
+  }
   double load[3] = {};
   if (getloadavg(load, 3) == 3) {
     std::printf("  load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);

@@ -61,10 +61,12 @@ long rss_kib_of(pid_t pid) {
   return 0;
 }
 
-RtpengineProcess::RtpengineProcess(std::string binary, int cpu, std::uint16_t ng_port,
-                                   std::uint16_t port_min, std::uint16_t port_max)
+RtpengineProcess::RtpengineProcess(std::string binary, int cpu, int fifo_priority,
+                                   std::uint16_t ng_port, std::uint16_t port_min,
+                                   std::uint16_t port_max)
     : binary_(std::move(binary)),
       cpu_(cpu),
+      fifo_priority_(fifo_priority),
       ng_port_(ng_port),
       port_min_(port_min),
       port_max_(port_max) {}
@@ -90,6 +92,10 @@ bool RtpengineProcess::start() {
                                    "--num-threads=1",
                                    "--timeout=120",
                                    "--delete-delay=0"};
+  if (fifo_priority_ > 0) {
+    args.emplace_back("--scheduling=fifo");
+    args.push_back("--priority=" + std::to_string(fifo_priority_));
+  }
   command_line_.clear();
   for (const auto& a : args) {
     command_line_ += (command_line_.empty() ? "" : " ") + a;

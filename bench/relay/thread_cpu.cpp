@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -39,6 +40,31 @@ std::size_t process_threads(pid_t pid) {
     ++n;
   }
   return n;
+}
+
+std::int64_t softirq_threads_cpu_ns() {
+  static const std::vector<pid_t> threads = [] {
+    std::vector<pid_t> found;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+        continue;
+      }
+      std::ifstream comm(entry.path() / "comm");
+      std::string command;
+      std::getline(comm, command);
+      if (command.rfind("ksoftirqd/", 0) == 0) {
+        found.push_back(static_cast<pid_t>(std::stol(name)));
+      }
+    }
+    return found;
+  }();
+  std::int64_t total = 0;
+  for (const pid_t pid : threads) {
+    total += task_cpu_ns(pid, pid);
+  }
+  return total;
 }
 
 pid_t current_tid() {

@@ -17,6 +17,9 @@ std::int64_t task_cpu_ns(pid_t pid, pid_t tid);
 std::int64_t process_cpu_ns(pid_t pid);
 // How many threads process `pid` has now.
 std::size_t process_threads(pid_t pid);
+// CPU time of the kernel's softirq threads (ksoftirqd/N): network receive work the kernel
+// deferred there runs outside every relay's own threads, so the benchmark reports it.
+std::int64_t softirq_threads_cpu_ns();
 // The calling thread's kernel thread id.
 pid_t current_tid();
 
