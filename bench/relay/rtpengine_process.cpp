@@ -101,6 +101,7 @@ bool RtpengineProcess::start() {
     command_line_ += (command_line_.empty() ? "" : " ") + a;
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) {
     argv.push_back(a.data());
   }
@@ -121,7 +122,10 @@ bool RtpengineProcess::start() {
   to.sin_family = AF_INET;
   to.sin_port = htons(ng_port_);
   to.sin_addr.s_addr = htonl(0x7f000001);
-  connect(ng_fd_, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  if (connect(ng_fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    stop();
+    return false;
+  }
   for (int attempt = 0; attempt < 50; ++attempt) {
     const auto pong = request("d7:command4:pinge");
     if (pong && pong->find("pong") != std::string::npos) {
