@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -289,7 +290,20 @@ private:
 struct Memory {
   double rss_per_call = 0;    // resident-set growth while the calls were set up
   double heap_per_call = -1;  // heap growth (in-process relays only), -1 when unknown
+  double slab_per_call = 0;   // kernel slab growth, machine-wide: sockets, epoll items (noisy)
 };
+
+// The kernel's slab memory in KiB (/proc/meminfo "Slab:"), where socket objects live.
+long slab_kib() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  while (std::getline(meminfo, line)) {
+    if (line.rfind("Slab:", 0) == 0) {
+      return std::stol(line.substr(5));
+    }
+  }
+  return 0;
+}
 
 // Sets up `calls` calls through a fresh target and measures its memory per call.
 std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadGenerator& gen,
@@ -301,6 +315,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
   }
   const bool in_process = name == "tipring" || name == "bare";
   const long rss_before = target->rss_kib();
+  const long slab_before = slab_kib();
   const std::int64_t heap_before = heap_in_use();
   for (int c = 0; c < calls; ++c) {
     if (!target->connect(gen, c)) {
@@ -309,6 +324,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
     }
   }
   memory.rss_per_call = 1024.0 * static_cast<double>(target->rss_kib() - rss_before) / calls;
+  memory.slab_per_call = 1024.0 * static_cast<double>(slab_kib() - slab_before) / calls;
   if (in_process) {
     memory.heap_per_call = static_cast<double>(heap_in_use() - heap_before) / calls;
   }
@@ -332,8 +348,8 @@ void paced_runs(const Options& o, int calls, int run) {
   std::printf("\n## run %d: %d concurrent calls, paced (50 pps per endpoint)\n\n", run, calls);
   std::printf(
       "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
-      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call "
-      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call | kernel slab/call "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& name : o.targets) {
     LoadGenerator gen(calls);
     Memory memory;
@@ -350,13 +366,14 @@ void paced_runs(const Options& o, int calls, int run) {
     const std::string heap =
         memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
     std::printf(
-        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B |\n",
+        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B | %.0f "
+        "B |\n",
         name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
         static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
         static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
         CpuUse::percent(r.cpu.generator_ns, r.seconds),
         CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
-        memory.rss_per_call);
+        memory.rss_per_call, memory.slab_per_call);
     std::fflush(stdout);
   }
 }

@@ -161,21 +161,24 @@ void RtpengineProcess::stop() {
 std::optional<std::string> RtpengineProcess::request(const std::string& bencoded_dict) {
   const std::string cookie = "c" + std::to_string(++cookie_);
   const std::string message = cookie + " " + bencoded_dict;
-  send(ng_fd_, message.data(), message.size(), 0);
-  pollfd p{ng_fd_, POLLIN, 0};
-  if (poll(&p, 1, 200) <= 0) {
-    return std::nullopt;
-  }
   std::string reply(65536, '\0');
-  const auto n = recv(ng_fd_, reply.data(), reply.size(), 0);
-  if (n <= 0) {
-    return std::nullopt;
+  // On a loaded machine a reply can take a while: resend (ng replays a repeated cookie's
+  // reply, so the call is not set up twice) and skip late replies to earlier cookies.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    send(ng_fd_, message.data(), message.size(), 0);
+    pollfd p{ng_fd_, POLLIN, 0};
+    while (poll(&p, 1, 500) > 0) {
+      const auto n = recv(ng_fd_, reply.data(), reply.size(), 0);
+      if (n < 0) {
+        return std::nullopt;  // refused: nothing listens (yet)
+      }
+      const std::string got(reply.data(), static_cast<std::size_t>(n));
+      if (got.rfind(cookie + " ", 0) == 0) {
+        return got.substr(cookie.size() + 1);
+      }
+    }
   }
-  reply.resize(static_cast<std::size_t>(n));
-  if (reply.rfind(cookie + " ", 0) != 0) {
-    return std::nullopt;
-  }
-  return reply.substr(cookie.size() + 1);
+  return std::nullopt;
 }
 
 std::optional<std::pair<std::uint16_t, std::uint16_t>> RtpengineProcess::create_call(
