@@ -2,7 +2,8 @@
 # proxy_bench: tipring-relay beside Kamailio (Debian package), same load, same run.
 #   (a) REGISTER with digest auth: SIPp registers N injected users (the 401 answered with
 #       [authentication]); the rate is ramped, each step bounded in time, and the highest
-#       rate with under 0.1 % failed registrations is reported for both, with the ratio.
+#       rate with under 0.1 % failed registrations is reported for both, with the ratio,
+#       and for a SIPp stand-in registrar that does no work (the harness's own ceiling).
 #   (b) Calls: SIPp UAC -> proxy -> SIPp UAS, INVITE-200-ACK-BYE with SDP and media
 #       steering (Kamailio: rtpengine module + Debian's rtpengine daemon in userspace;
 #       tipring-relay: its in-process media relay). Skipped for tipring-relay while its
@@ -54,7 +55,7 @@ trap cleanup EXIT
 
 base=$((31000 + RANDOM % 4000))
 relay_sip=$base kam_sip=$((base + 1)) relay_http=$((base + 2)) ng_port=$((base + 3))
-uas_port=$((base + 4)) uac_port=$((base + 5)) sipp_reg_port=$((base + 6))
+uas_port=$((base + 4)) uac_port=$((base + 5)) sipp_reg_port=$((base + 6)) floor_sip=$((base + 7))
 
 password_of() { echo "pw-$1-secret"; }
 user_name() { printf 'u%05d' "$1"; }
@@ -324,24 +325,39 @@ start_tipring
 start_rtpengine
 start_kamailio
 
+# The floor: a SIPp stand-in registrar on the proxies' core, doing no proxy work.
+start_floor() {
+  taskset -c 0 sipp -sf "$here/scenarios/register_responder.xml" -i 127.0.0.1 -p "$floor_sip" \
+    -nostdin -timeout 3600s >"$work/floor.out" 2>&1 &
+  floor_pid=$!
+  pids+=("$floor_pid")
+  sleep 0.3
+}
+
 tipring_cpu() { cpu_ticks_of "$relay_pid"; }
+floor_cpu() { cpu_ticks_of "$floor_pid"; }
 addr[tipring]=127.0.0.1:$relay_sip
 addr[kamailio]=127.0.0.1:$kam_sip
+addr[floor]=127.0.0.1:$floor_sip
 
 if [[ $only != call ]]; then
   echo "== REGISTER with digest auth (SIPp, $users injected users)"
-  phase=register phase_scenario=$here/scenarios/register.xml targets="tipring kamailio"
+  start_floor
+  phase=register phase_scenario=$here/scenarios/register.xml targets="tipring kamailio floor"
   phase_args=(-inf "$work/users.csv" -p "$sipp_reg_port")
-  cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_cpu_ticks
+  cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_cpu_ticks cpu_of[floor]=floor_cpu
   ramp_targets
+  kill "$floor_pid" 2>/dev/null || true
   echo "REGISTER max rate (<0.1% failed): tipring-relay ${best[tipring]}/s," \
     "kamailio ${best[kamailio]}/s, ratio $(ratio "${best[tipring]}" "${best[kamailio]}")"
   echo "REGISTER CPU per successful registration: tipring-relay $(cpu_us_per_call tipring) us," \
     "kamailio $(cpu_us_per_call kamailio) us (over ${calls[tipring]} / ${calls[kamailio]} registrations)"
+  echo "REGISTER floor (SIPp stand-in registrar, no proxy work): ${best[floor]}/s," \
+    "$(cpu_us_per_call floor) us per registration"
 fi
 
 if [[ $only != register ]]; then
-  # shellcheck source=bench/proxy/call_rate.sh
+  # shellcheck source-path=SCRIPTDIR source=call_rate.sh
   source "$here/call_rate.sh"
 fi
 echo "load after: $(load_now)"
