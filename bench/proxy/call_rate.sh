@@ -24,12 +24,12 @@ register_callee() {  # target
 # One call, to tell whether the proxy routes calls at all.
 probe_call() {  # target
   timeout 20 sipp "$1" -sf "$here/scenarios/call_uac.xml" -inf "$work/caller.csv" -s "$callee" \
-    -i 127.0.0.1 -p "$uac_port" -mi 127.0.0.1 -mp 50000 -m 1 -timeout 10s -timeout_error \
+    -i 127.0.0.1 -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media" -m 1 -timeout 10s -timeout_error \
     -nostdin -trace_err -error_file "$work/probe.err" >"$work/probe.out" 2>&1
 }
 
 start_uas() {
-  taskset -c 1 sipp -sf "$here/scenarios/call_uas.xml" -i 127.0.0.1 -p "$uas_port" -mi 127.0.0.1 -mp 52000 \
+  taskset -c 1 sipp -sf "$here/scenarios/call_uas.xml" -i 127.0.0.1 -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" \
     -nostdin -timeout 3600s >"$work/uas.out" 2>&1 &
   uas_pid=$!
   pids+=("$uas_pid")
@@ -50,7 +50,7 @@ fi
 probe_call "127.0.0.1:$kam_sip" || { echo "a call through kamailio failed"; cat "$work/probe.err" "$work/probe.out"; exit 1; }
 
 phase=call phase_scenario=$here/scenarios/call_uac.xml
-phase_args=(-inf "$work/caller.csv" -s "$callee" -p "$uac_port" -mi 127.0.0.1 -mp 50000)
+phase_args=(-inf "$work/caller.csv" -s "$callee" -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media")
 cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_and_rtpengine_cpu
 targets=kamailio
 [[ $tipring_routes_calls == yes ]] && targets="tipring kamailio"

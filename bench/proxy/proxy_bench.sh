@@ -53,9 +53,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-base=$((31000 + RANDOM % 4000))
+# Every port below the ephemeral range (32768-60999), where the proxies' own client
+# sockets (Kamailio's rtpengine control socket, for one) may already sit.
+base=$((20000 + RANDOM % 6000))
 relay_sip=$base kam_sip=$((base + 1)) relay_http=$((base + 2)) ng_port=$((base + 3))
 uas_port=$((base + 4)) uac_port=$((base + 5)) sipp_reg_port=$((base + 6)) floor_sip=$((base + 7))
+uac_media=$((base + 20)) uas_media=$((base + 30))
 
 password_of() { echo "pw-$1-secret"; }
 user_name() { printf 'u%05d' "$1"; }
@@ -86,8 +89,8 @@ sqlite_path = "$work/relay.sqlite"
 proxy_id = "bench"
 [media]
 bind_address = "127.0.0.1"
-port_min = 40000
-port_max = 44999
+port_min = $((base + 100))
+port_max = $((base + 2099))
 [limits]
 register_rate = 100000
 register_burst = 100000
@@ -118,7 +121,7 @@ TOML
 start_rtpengine() {
   taskset -c 0 rtpengine --foreground --log-stderr --table=-1 --no-fallback \
     --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
-    --port-min=45000 --port-max=49999 --log-level=4 >"$work/rtpengine.log" 2>&1 &
+    --port-min=$((base + 2100)) --port-max=$((base + 4099)) --log-level=4 >"$work/rtpengine.log" 2>&1 &
   rtpengine_pid=$!
   pids+=("$rtpengine_pid")
 }
