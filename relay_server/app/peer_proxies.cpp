@@ -50,6 +50,19 @@ std::optional<SocketAddress> PeerProxies::address_of(std::string_view id) const 
   return found->address;
 }
 
+void connect_peer_hooks(RouterConfig& router, const PeerProxies& peers) {
+  router.peer_proxy = [&peers](std::string_view id) -> std::optional<FlowAddress> {
+    auto address = peers.address_of(id);
+    if (!address) {
+      return std::nullopt;
+    }
+    return FlowAddress{sip::Peer{address->ip_string(), address->port(), sip::Transport::udp}, 0};
+  };
+  router.trusted_source = [&peers](const sip::Peer& source) {
+    return peers.is_peer(source.host, source.port);
+  };
+}
+
 bool PeerProxies::is_peer(std::string_view host, std::uint16_t port) const {
   return std::any_of(peers_.begin(), peers_.end(), [&](const Peer& p) {
     return p.address.port() == port && p.address.ip_string() == host;

@@ -7,6 +7,7 @@
 
 #include "protocol/core/error.h"
 #include "relay_server/app/socket_address.h"
+#include "relay_server/proxy/request_router.h"
 
 #include <optional>
 #include <string>
@@ -36,5 +37,10 @@ public:
 private:
   std::vector<Peer> peers_;
 };
+
+// Gives the router its two-proxy hooks: a binding owned by a listed peer is reached at the
+// peer's SIP address (sent from our first socket), and a request from a peer's address is
+// not challenged again. `peers` must outlive the router.
+void connect_peer_hooks(RouterConfig& router, const PeerProxies& peers);
 
 }  // namespace tipring::relay

@@ -26,6 +26,22 @@ TEST(PeerProxies, ResolvesEachIdToItsAddressAndRecognisesTheirSockets) {
   EXPECT_FALSE(peers->is_peer("127.0.0.2", 5070));
 }
 
+TEST(PeerProxies, RouterHooksReachAPeerByIdAndTrustOnlyItsSocket) {
+  auto peers = PeerProxies::parse("proxy-b=127.0.0.1:5070");
+  ASSERT_TRUE(peers);
+  RouterConfig router;
+  connect_peer_hooks(router, *peers);
+  ASSERT_TRUE(router.peer_proxy && router.trusted_source);
+  const auto to_b = router.peer_proxy("proxy-b");
+  ASSERT_TRUE(to_b);
+  EXPECT_EQ(to_b->peer.host, "127.0.0.1");
+  EXPECT_EQ(to_b->peer.port, 5070);
+  EXPECT_EQ(to_b->peer.transport, sip::Transport::udp);
+  EXPECT_FALSE(router.peer_proxy("proxy-c"));
+  EXPECT_TRUE(router.trusted_source({"127.0.0.1", 5070, sip::Transport::udp}));
+  EXPECT_FALSE(router.trusted_source({"127.0.0.1", 40000, sip::Transport::udp}));
+}
+
 class PeerProxiesRejects : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(PeerProxiesRejects, MalformedEntriesNamingTheRule) {
