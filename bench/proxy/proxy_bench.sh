@@ -89,11 +89,15 @@ sqlite_path = "$work/relay.sqlite"
 proxy_id = "bench"
 [media]
 bind_address = "127.0.0.1"
-port_min = $((base + 100))
-port_max = $((base + 2099))
-# rtpengine reuses a released port at once; the relay's default 30 s quarantine would hold
-# 4 ports per call for 30 s (72,000 at 600 calls/s), so the bench turns it off for both.
+# 10,000 ports each (the relays bind these themselves; a rare clash with an ephemeral
+# socket costs one port). rtpengine reuses a released port at once; the relay's default
+# 30 s quarantine would hold 4 ports per call for 30 s (72,000 at 600 calls/s), so it is
+# off. A call SIPp abandons under overload never sends its BYE: both relays then free its
+# ports after the same 10 s of silence.
+port_min = 33000
+port_max = 42999
 quarantine = "0s"
+idle_timeout = "10s"
 [limits]
 register_rate = 100000
 register_burst = 100000
@@ -124,7 +128,7 @@ TOML
 start_rtpengine() {
   taskset -c 0 rtpengine --foreground --log-stderr --table=-1 --no-fallback \
     --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
-    --port-min=$((base + 2100)) --port-max=$((base + 4099)) --log-level=4 >"$work/rtpengine.log" 2>&1 &
+    --port-min=43000 --port-max=52999 --timeout=10 --log-level=4 >"$work/rtpengine.log" 2>&1 &
   rtpengine_pid=$!
   pids+=("$rtpengine_pid")
 }
