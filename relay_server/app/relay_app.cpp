@@ -177,8 +177,15 @@ Result<void> RelayApp::start_proxy() {
   pc.router.advertised_address = c.sip.advertised_address;
   pc.router.echo_user = c.sip.echo_user;
   pc.router.callback_user = c.sip.callback_user;
-  auto admission = [this](AdmissionClass kind, const sip::Peer&, TimePoint now) {
-    return current_source_ == nullptr ||
+  auto peers = PeerProxies::parse(c.sip.peers);
+  if (!peers) {
+    return tl::unexpected(peers.error());
+  }
+  peers_ = std::move(*peers);
+  connect_peer_hooks(pc.router, peers_);
+  // A peer proxy carries many users' requests from one address: not rate-limited as a source.
+  auto admission = [this](AdmissionClass kind, const sip::Peer& from, TimePoint now) {
+    return current_source_ == nullptr || peers_.is_peer(from.host, from.port) ||
            flood_guard_.admit(kind == AdmissionClass::invite ? RateLimitedMethod::invite
                                                              : RateLimitedMethod::register_request,
                               *current_source_, now);

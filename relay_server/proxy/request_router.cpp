@@ -123,11 +123,21 @@ RoutingDecision RequestRouter::refuse(const sip::Message& request, int status,
 std::variant<RequestRouter::Preprocessed, sip::Message> RequestRouter::preprocess(
     const sip::Message& request) {
   // §16.3 step 4: a request carrying our Via with the branch we would give it now has
-  // come back unchanged: a loop, not a spiral.
+  // come back unchanged: a loop, not a spiral. The sent-by must be ours too: a peer proxy
+  // (the two-proxy topology) forwards the same request with the same hash in its branch.
   const std::string looped = std::string(kBranchPrefix) + loop_hash(request);
+  const auto sent_by_us = [this](const sip::Via& via) {
+    const std::string sent_by = via.host + ":" + std::to_string(via.port.value_or(5060));
+    for (std::size_t i = 0; i < config_.socket_names.size(); ++i) {
+      if (equal_ignoring_case(hostport(i), sent_by)) {
+        return true;
+      }
+    }
+    return false;
+  };
   if (auto vias = request.vias()) {
     for (const auto& via : *vias) {
-      if (via.branch().starts_with(looped)) {
+      if (via.branch().starts_with(looped) && sent_by_us(via)) {
         return sip::make_response(request, 482, {}, random_.token(10));
       }
     }

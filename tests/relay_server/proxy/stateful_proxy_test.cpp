@@ -293,6 +293,26 @@ TEST_F(StatefulProxyTest, RequestComingBackUnchangedIsALoop482) {
   EXPECT_EQ(refused->status_code(), 482);
 }
 
+TEST_F(StatefulProxyTest, TheSameRequestFromAnotherProxyIsASpiralNotALoop) {
+  register_both();
+  register_ua(bob_desk(), "<sip:bob@tipring.test>", "reg-bob-loop");
+  const auto out = send_authenticated({});
+  const auto looped = first_request(out, bob_desk().flow, sip::Method::Invite);
+  ASSERT_TRUE(looped);
+  // A peer proxy (the two-proxy topology) forwards the unchanged request, so its branch
+  // carries the same loop hash, but under its own sent-by.
+  auto text = looped->serialize();
+  const auto via = text.find("Via: SIP/2.0/UDP ");
+  ASSERT_NE(via, std::string::npos);
+  const auto host = via + std::string_view("Via: SIP/2.0/UDP ").size();
+  text.replace(host, text.find(';', host) - host, "192.0.2.77:5070");
+  const auto back = send(text, bob_desk().flow, 0);
+  const auto answer = first_final(back, bob_desk().flow);
+  ASSERT_TRUE(answer);
+  // Past loop detection: the credentials were consumed upstream, so it is challenged here.
+  EXPECT_EQ(answer->status_code(), 407);
+}
+
 // After alice's INVITE was answered by bob, returns bob's copy of the INVITE and the 200.
 struct Established {
   sip::Message invite_at_bob;
