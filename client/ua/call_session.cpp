@@ -535,7 +535,7 @@ void CallSession::add_credentials(sip::Message& request) {
 void CallSession::set_state(CallState state) {
   if (state_ != state) {
     state_ = state;
-    emit(UaEvent::Kind::call_state_changed);
+    push_event(UaEvent::Kind::call_state_changed);
   }
 }
 
@@ -550,7 +550,7 @@ void CallSession::set_hold(bool local, bool remote) {
   if (local != local_hold_ || remote != remote_hold_) {
     local_hold_ = local;
     remote_hold_ = remote;
-    emit(UaEvent::Kind::hold_changed);
+    push_event(UaEvent::Kind::hold_changed);
   }
 }
 
@@ -567,7 +567,7 @@ void CallSession::end(TimePoint now, std::string_view reason, int status) {
   set_state(CallState::ended);
 }
 
-void CallSession::emit(UaEvent::Kind kind) {
+void CallSession::push_event(UaEvent::Kind kind) {
   env_.events.push_back(UaEvent::of(kind, handle_));
 }
 

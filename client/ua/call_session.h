@@ -143,7 +143,7 @@ private:
   void set_media(sdp::NegotiatedMedia media);
   void set_hold(bool local, bool remote);
   void end(TimePoint now, std::string_view reason, int status = 0);
-  void emit(UaEvent::Kind kind);
+  void push_event(UaEvent::Kind kind);
 
   CallHandle handle_;
   CallEnvironment env_;
