@@ -110,7 +110,7 @@ void UserAgent::shutdown(TimePoint now) {
   for (auto& [handle, call] : calls_) {
     call->hangup(now, end_reason::kShutdown);
   }
-  if (registration_) {
+  if (registration_ && registration_->state() == RegistrationState::registered) {
     registration_->stop(now);
   }
   keepalive_.stop();
