@@ -22,6 +22,11 @@ std::int64_t realtime_ns() {
   clock_gettime(CLOCK_REALTIME, &t);
   return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
 }
+std::int64_t generator_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
 std::int64_t monotonic_ns() {
   timespec t{};
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -36,8 +41,8 @@ std::array<std::uint8_t, kPacketSize> make_packet(std::uint16_t sequence, std::u
   p[1] = 0;
   p[2] = static_cast<std::uint8_t>(sequence >> 8);
   p[3] = static_cast<std::uint8_t>(sequence);
-  for (int i = 0; i < 4; ++i) {
-    p[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
+  for (std::size_t i = 0; i < 4; ++i) {
+    p[8 + i] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
   }
   std::memcpy(p.data() + 12, &sent_ns, sizeof sent_ns);
   std::memcpy(p.data() + 20, &index, sizeof index);
@@ -55,7 +60,7 @@ std::int64_t percentile(std::vector<std::int64_t>& sorted, double q) {
 
 LoadGenerator::LoadGenerator(int calls) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  endpoints_.resize(static_cast<std::size_t>(2 * calls));
+  endpoints_.resize(2 * static_cast<std::size_t>(calls));
   std::uint32_t index = 0;
   for (Party& p : endpoints_) {
     p.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -196,12 +201,15 @@ void LoadGenerator::prime(int packets) {
   drain(std::chrono::milliseconds(100));
 }
 
-PacedResult LoadGenerator::run_paced(std::chrono::milliseconds duration, int pps) {
+PacedResult LoadGenerator::run_paced(std::chrono::milliseconds duration, int pps,
+                                     const CpuProbe& relay_cpu) {
   PacedResult result;
   const auto parties = static_cast<std::int64_t>(endpoints_.size());
   const std::int64_t spacing_ns = 1'000'000'000 / (std::int64_t{pps} * parties);
   std::vector<std::int64_t> latencies;
   latencies.reserve(static_cast<std::size_t>(parties * pps * (duration.count() / 1000 + 1)));
+  const std::int64_t relay_cpu_before = relay_cpu();
+  const std::int64_t generator_cpu_before = generator_cpu_ns();
   const std::int64_t start = monotonic_ns();
   const std::int64_t end = start + duration.count() * 1'000'000;
   std::int64_t slot = 0;
@@ -220,6 +228,8 @@ PacedResult LoadGenerator::run_paced(std::chrono::milliseconds duration, int pps
     const std::int64_t until_next = start + slot * spacing_ns - monotonic_ns();
     receive_ready(until_next > 1'000'000 ? 1 : 0, on_packet);
   }
+  result.cpu.relay_ns = relay_cpu() - relay_cpu_before;
+  result.cpu.generator_ns = generator_cpu_ns() - generator_cpu_before;
   // Let the last packets arrive: a bounded, quiet-ended drain.
   const std::int64_t drain_limit = monotonic_ns() + 500'000'000;
   while (monotonic_ns() < drain_limit && receive_ready(50, on_packet) > 0) {
@@ -232,7 +242,8 @@ PacedResult LoadGenerator::run_paced(std::chrono::milliseconds duration, int pps
   return result;
 }
 
-SaturationResult LoadGenerator::run_saturation(std::chrono::milliseconds duration, int window) {
+SaturationResult LoadGenerator::run_saturation(std::chrono::milliseconds duration, int window,
+                                               const CpuProbe& relay_cpu) {
   SaturationResult result;
   for (Party& p : endpoints_) {
     p.in_flight = 0;
@@ -241,10 +252,16 @@ SaturationResult LoadGenerator::run_saturation(std::chrono::milliseconds duratio
   const std::int64_t end = warm_until + duration.count() * 1'000'000;
   std::int64_t last_progress = monotonic_ns();
   bool measuring = false;
+  std::int64_t relay_cpu_before = 0;
+  std::int64_t generator_cpu_before = 0;
+  std::int64_t measure_start = 0;
   for (std::int64_t now = monotonic_ns(); now < end; now = monotonic_ns()) {
     if (!measuring && now >= warm_until) {
       measuring = true;
       result.received = 0;
+      relay_cpu_before = relay_cpu();
+      generator_cpu_before = generator_cpu_ns();
+      measure_start = monotonic_ns();
     }
     for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
       Party& p = endpoints_[i];
@@ -267,7 +284,9 @@ SaturationResult LoadGenerator::run_saturation(std::chrono::milliseconds duratio
       last_progress = now;
     }
   }
-  result.seconds = static_cast<double>(duration.count()) / 1000.0;
+  result.cpu.relay_ns = relay_cpu() - relay_cpu_before;
+  result.cpu.generator_ns = generator_cpu_ns() - generator_cpu_before;
+  result.seconds = static_cast<double>(monotonic_ns() - measure_start) / 1e9;
   drain(std::chrono::milliseconds(50));
   return result;
 }

@@ -8,11 +8,25 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace tipring::bench {
 
 using relay::Endpoint;
+
+// Reads the CPU nanoseconds consumed so far by the relay under test (its threads only).
+using CpuProbe = std::function<std::int64_t()>;
+
+// CPU spent during a measured interval: the relay's threads and the generator's thread.
+struct CpuUse {
+  std::int64_t relay_ns = 0;
+  std::int64_t generator_ns = 0;
+  // Share of one core, in percent, over `seconds` of wall time.
+  [[nodiscard]] static double percent(std::int64_t ns, double seconds) {
+    return seconds > 0 ? 100.0 * static_cast<double>(ns) / (seconds * 1e9) : 0.0;
+  }
+};
 
 struct PacedResult {
   std::uint64_t sent = 0;
@@ -21,6 +35,7 @@ struct PacedResult {
   std::int64_t p50_ns = 0;
   std::int64_t p99_ns = 0;
   std::int64_t max_ns = 0;
+  CpuUse cpu;
   [[nodiscard]] double loss_percent() const {
     return sent == 0 ? 0.0
                      : 100.0 * static_cast<double>(sent - std::min(sent, received)) /
@@ -34,8 +49,15 @@ struct PacedResult {
 struct SaturationResult {
   std::uint64_t received = 0;
   double seconds = 0;
+  CpuUse cpu;
   [[nodiscard]] double forwarded_pps() const {
     return seconds > 0 ? static_cast<double>(received) / seconds : 0.0;
+  }
+  // Forwarded packets per CPU-second of the relay's own threads: packets/s per core.
+  [[nodiscard]] double pps_per_core() const {
+    return cpu.relay_ns > 0
+               ? static_cast<double>(received) * 1e9 / static_cast<double>(cpu.relay_ns)
+               : 0.0;
   }
 };
 
@@ -54,10 +76,11 @@ public:
   // A few packets from every endpoint so every relay learns its addresses, then a drain.
   void prime(int packets);
   // Every endpoint sends `pps` packets per second, evenly spread, for `duration`.
-  PacedResult run_paced(std::chrono::milliseconds duration, int pps);
+  PacedResult run_paced(std::chrono::milliseconds duration, int pps, const CpuProbe& relay_cpu);
   // Closed loop: every endpoint keeps `window` packets in flight (bursts of at most that),
   // as fast as the relay turns them around.
-  SaturationResult run_saturation(std::chrono::milliseconds duration, int window);
+  SaturationResult run_saturation(std::chrono::milliseconds duration, int window,
+                                  const CpuProbe& relay_cpu);
 
 private:
   struct Party {

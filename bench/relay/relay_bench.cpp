@@ -1,24 +1,31 @@
 // relay_bench: the media relay benchmark. The same load goes through tipring's MediaRelay
-// (one worker), a bare recvmmsg/sendmmsg forwarder and rtpengine (userspace), in one run,
-// with each relay on core 0 and the load generator on core 1; prints forwarded packets/s,
-// loss, latency percentiles, memory per call, and the ratios between them.
+// (one worker), a bare recvmmsg/sendmmsg forwarder and rtpengine (userspace, one worker
+// thread), in one run, with each relay on core 0 and the load generator on core 1; prints
+// forwarded packets/s, loss, latency percentiles, memory per call, the CPU the relay's own
+// threads used, and the ratios of packets per CPU-second ("per core") between them.
 //
 //   relay_bench [--calls 1000] [--seconds 5] [--saturation-calls 100] [--window 8]
 //               [--targets direct,bare,tipring,rtpengine] [--relay-cpu 0] [--generator-cpu 1]
+//               [--repeat 1] [--relay-priority 0] [--generator-priority 0]
 #include "bench/relay/bare_forwarder.h"
 #include "bench/relay/load_generator.h"
 #include "bench/relay/rtpengine_process.h"
+#include "bench/relay/thread_cpu.h"
 #include "relay_server/media/media_relay.h"
 #include "relay_server/media/session.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -36,6 +43,9 @@ struct Options {
   std::vector<std::string> targets{"direct", "bare", "tipring", "rtpengine"};
   int relay_cpu = 0;
   int generator_cpu = 1;
+  int repeat = 1;
+  int relay_priority = 0;      // SCHED_FIFO priority of every relay's forwarding thread; 0: off
+  int generator_priority = 0;  // SCHED_FIFO priority of the generator while it measures
   std::string rtpengine = "rtpengine";
 };
 
@@ -72,6 +82,12 @@ Options parse(int argc, char** argv) {
       o.relay_cpu = std::stoi(value);
     } else if (key == "--generator-cpu") {
       o.generator_cpu = std::stoi(value);
+    } else if (key == "--generator-priority") {
+      o.generator_priority = std::stoi(value);
+    } else if (key == "--relay-priority") {
+      o.relay_priority = std::stoi(value);
+    } else if (key == "--repeat") {
+      o.repeat = std::max(1, std::stoi(value));
     } else if (key == "--rtpengine") {
       o.rtpengine = value;
     }
@@ -86,6 +102,23 @@ void pin_this_thread(int cpu) {
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
+// How every relay's forwarding thread runs: pinned to one core and, with --relay-priority,
+// SCHED_FIFO (rtpengine gets the same through its own --scheduling/--priority flags).
+struct RelayThreadSetup {
+  int cpu = 0;
+  int fifo_priority = 0;
+  void apply() const {
+    pin_this_thread(cpu);
+    if (fifo_priority > 0) {
+      sched_param param{};
+      param.sched_priority = fifo_priority;
+      if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) {
+        std::fprintf(stderr, "relay_bench: SCHED_FIFO refused (not root?)\n");
+      }
+    }
+  }
+};
+
 // One relay under test: wires the generator's call endpoints through it.
 class Target {
 public:
@@ -94,7 +127,30 @@ public:
   // Points endpoints 2i and 2i+1 of `gen` at each other through the relay.
   virtual bool connect(LoadGenerator& gen, int call) = 0;
   virtual long rss_kib() const { return rss_kib_of(getpid()); }
+  // CPU nanoseconds used so far by the relay's own threads (not the generator's).
+  [[nodiscard]] virtual std::int64_t cpu_ns() const = 0;
+  [[nodiscard]] virtual std::size_t threads() const = 0;
 };
+
+// An in-process relay's threads are every thread of this process but the generator's (the
+// main thread): the forwarding worker(s) and any housekeeping thread the relay runs. Only
+// one target exists at a time.
+class InProcessTarget : public Target {
+public:
+  [[nodiscard]] std::int64_t cpu_ns() const override {
+    return process_cpu_ns(getpid()) - task_cpu_ns(getpid(), generator_);
+  }
+  [[nodiscard]] std::size_t threads() const override { return process_threads(getpid()) - 1; }
+
+private:
+  pid_t generator_ = current_tid();
+};
+
+// Bytes of heap in use in this process (in-process relays only).
+std::int64_t heap_in_use() {
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<std::int64_t>(m.uordblks + m.hblkhd);
+}
 
 class DirectTarget final : public Target {
 public:
@@ -104,11 +160,13 @@ public:
     gen.send_to(2 * call + 1, gen.local(2 * call));
     return true;
   }
+  [[nodiscard]] std::int64_t cpu_ns() const override { return 0; }
+  [[nodiscard]] std::size_t threads() const override { return 0; }
 };
 
-class BareTarget final : public Target {
+class BareTarget final : public InProcessTarget {
 public:
-  explicit BareTarget(int cpu) : cpu_(cpu) {}
+  explicit BareTarget(RelayThreadSetup setup) : setup_(setup) {}
   bool start() override { return true; }
   bool connect(LoadGenerator& gen, int call) override {
     const auto [a_port, b_port] = forwarder_.add_call();
@@ -117,24 +175,24 @@ public:
     return true;
   }
   void go() {
-    const int cpu = cpu_;
-    forwarder_.start([cpu] { pin_this_thread(cpu); });
+    const RelayThreadSetup setup = setup_;
+    forwarder_.start([setup] { setup.apply(); });
   }
 
 private:
-  int cpu_;
+  RelayThreadSetup setup_;
   BareForwarder forwarder_;
 };
 
-class TipringTarget final : public Target {
+class TipringTarget final : public InProcessTarget {
 public:
-  explicit TipringTarget(int cpu) {
+  explicit TipringTarget(RelayThreadSetup setup) {
     relay::MediaRelayConfig config;
     config.bind_address = "127.0.0.1";
     config.port_min = 45000;
     config.port_max = 49999;
     config.workers = 1;
-    config.on_worker_start = [cpu] { pin_this_thread(cpu); };
+    config.on_worker_start = [setup] { setup.apply(); };
     relay_ = std::make_unique<relay::MediaRelay>(config);
   }
   bool start() override { return relay_->start().has_value(); }
@@ -162,8 +220,8 @@ private:
 
 class RtpengineTarget final : public Target {
 public:
-  RtpengineTarget(const std::string& binary, int cpu)
-      : process_(binary, cpu, 22230, 50000, 59999) {}
+  RtpengineTarget(const std::string& binary, RelayThreadSetup setup)
+      : process_(binary, setup.cpu, setup.fifo_priority, 22230, 50000, 59999) {}
   bool start() override {
     const bool ok = process_.start();
     std::printf("  rtpengine: %s (pid %d)\n", process_.command_line().c_str(), process_.pid());
@@ -180,6 +238,9 @@ public:
     return true;
   }
   long rss_kib() const override { return process_.rss_kib(); }
+  // Every rtpengine thread (its one worker, timers, control): all of it is relay work.
+  [[nodiscard]] std::int64_t cpu_ns() const override { return process_cpu_ns(process_.pid()); }
+  [[nodiscard]] std::size_t threads() const override { return process_threads(process_.pid()); }
 
 private:
   RtpengineProcess process_;
@@ -190,33 +251,83 @@ std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
     return std::make_unique<DirectTarget>();
   }
   if (name == "bare") {
-    return std::make_unique<BareTarget>(o.relay_cpu);
+    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   if (name == "tipring") {
-    return std::make_unique<TipringTarget>(o.relay_cpu);
+    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   if (name == "rtpengine") {
-    return std::make_unique<RtpengineTarget>(o.rtpengine, o.relay_cpu);
+    return std::make_unique<RtpengineTarget>(o.rtpengine,
+                                             RelayThreadSetup{o.relay_cpu, o.relay_priority});
   }
   return nullptr;
 }
 
-// Sets up `calls` calls through a fresh target; returns the memory per call in bytes.
+// SCHED_FIFO for the generator thread while it measures, back to normal afterwards (so the
+// relays it spawns, like rtpengine, never inherit it).
+class GeneratorPriority {
+public:
+  explicit GeneratorPriority(int priority) : on_(priority > 0) {
+    if (on_) {
+      sched_param param{};
+      param.sched_priority = priority;
+      on_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
+    }
+  }
+  ~GeneratorPriority() {
+    if (on_) {
+      sched_param param{};
+      pthread_setschedparam(pthread_self(), SCHED_OTHER, &param);
+    }
+  }
+  GeneratorPriority(const GeneratorPriority&) = delete;
+  GeneratorPriority& operator=(const GeneratorPriority&) = delete;
+
+private:
+  bool on_;
+};
+
+struct Memory {
+  double rss_per_call = 0;    // resident-set growth while the calls were set up
+  double heap_per_call = -1;  // heap growth (in-process relays only), -1 when unknown
+  double slab_per_call = 0;   // kernel slab growth, machine-wide: sockets, epoll items (noisy)
+};
+
+// The kernel's slab memory in KiB (/proc/meminfo "Slab:"), where socket objects live.
+long slab_kib() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  while (std::getline(meminfo, line)) {
+    if (line.rfind("Slab:", 0) == 0) {
+      return std::stol(line.substr(5));
+    }
+  }
+  return 0;
+}
+
+// Sets up `calls` calls through a fresh target and measures its memory per call.
 std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadGenerator& gen,
-                                int calls, double& bytes_per_call) {
+                                int calls, Memory& memory) {
   auto target = make_target(name, o);
   if (!target || !target->start()) {
     std::printf("  %s: failed to start\n", name.c_str());
     return nullptr;
   }
-  const long before = target->rss_kib();
+  const bool in_process = name == "tipring" || name == "bare";
+  const long rss_before = target->rss_kib();
+  const long slab_before = slab_kib();
+  const std::int64_t heap_before = heap_in_use();
   for (int c = 0; c < calls; ++c) {
     if (!target->connect(gen, c)) {
       std::printf("  %s: call %d could not be set up\n", name.c_str(), c);
       return nullptr;
     }
   }
-  bytes_per_call = 1024.0 * static_cast<double>(target->rss_kib() - before) / calls;
+  memory.rss_per_call = 1024.0 * static_cast<double>(target->rss_kib() - rss_before) / calls;
+  memory.slab_per_call = 1024.0 * static_cast<double>(slab_kib() - slab_before) / calls;
+  if (in_process) {
+    memory.heap_per_call = static_cast<double>(heap_in_use() - heap_before) / calls;
+  }
   if (auto* bare = dynamic_cast<BareTarget*>(target.get())) {
     bare->go();
   }
@@ -224,10 +335,84 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
   return target;
 }
 
-struct Row {
-  PacedResult paced;
-  double bytes_per_call = 0;
-};
+double median(std::vector<double> values) {
+  if (values.empty()) {
+    return 0;
+  }
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+void paced_runs(const Options& o, int calls, int run) {
+  std::printf("\n## run %d: %d concurrent calls, paced (50 pps per endpoint)\n\n", run, calls);
+  std::printf(
+      "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
+      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call | kernel slab/call "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const auto& name : o.targets) {
+    LoadGenerator gen(calls);
+    Memory memory;
+    auto target = prepare(name, o, gen, calls, memory);
+    if (!target) {
+      continue;
+    }
+    std::vector<std::int64_t> softirq;  // ksoftirqd CPU at the same two instants
+    const GeneratorPriority priority(o.generator_priority);
+    const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50, [&] {
+      softirq.push_back(softirq_threads_cpu_ns());
+      return target->cpu_ns();
+    });
+    const std::string heap =
+        memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
+    std::printf(
+        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B | %.0f "
+        "B |\n",
+        name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
+        static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
+        static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
+        CpuUse::percent(r.cpu.generator_ns, r.seconds),
+        CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
+        memory.rss_per_call, memory.slab_per_call);
+    std::fflush(stdout);
+  }
+}
+
+// One side-by-side saturation run of every target; returns per-core pps and raw pps by name.
+std::map<std::string, std::pair<double, double>> saturation_run(const Options& o, int run) {
+  std::map<std::string, std::pair<double, double>> out;
+  std::printf(
+      "\n## run %d: saturation, %d calls, closed loop, %d packets in flight per endpoint\n\n", run,
+      o.saturation_calls, o.window);
+  std::printf(
+      "| target | relay threads | forwarded pps | relay CPU %% | pps per core | generator CPU %% "
+      "| ksoftirqd CPU %% |\n|---|---|---|---|---|---|---|\n");
+  for (const auto& name : o.targets) {
+    if (name == "direct") {
+      continue;
+    }
+    LoadGenerator gen(o.saturation_calls);
+    Memory unused;
+    auto target = prepare(name, o, gen, o.saturation_calls, unused);
+    if (!target) {
+      continue;
+    }
+    std::vector<std::int64_t> softirq;
+    const GeneratorPriority priority(o.generator_priority);
+    const SaturationResult r =
+        gen.run_saturation(std::chrono::seconds(o.saturation_seconds), o.window, [&] {
+          softirq.push_back(softirq_threads_cpu_ns());
+          return target->cpu_ns();
+        });
+    out[name] = {r.pps_per_core(), r.forwarded_pps()};
+    std::printf("| %s | %zu | %.0f | %.1f | %.0f | %.1f | %.1f |\n", name.c_str(),
+                target->threads(), r.forwarded_pps(), CpuUse::percent(r.cpu.relay_ns, r.seconds),
+                r.pps_per_core(), CpuUse::percent(r.cpu.generator_ns, r.seconds),
+                CpuUse::percent(softirq.back() - softirq.front(), r.seconds));
+    std::fflush(stdout);
+  }
+  return out;
+}
 
 }  // namespace
 }  // namespace tipring::bench
@@ -242,61 +427,51 @@ int main(int argc, char** argv) {
   pin_this_thread(o.generator_cpu);
   std::printf(
       "relay_bench: relay on cpu %d, generator on cpu %d; %d s per paced run, "
-      "172-byte RTP, 50 packets/s per endpoint\n",
-      o.relay_cpu, o.generator_cpu, o.seconds);
+      "172-byte RTP, 50 packets/s per endpoint, %d repeat(s)\n",
+      o.relay_cpu, o.generator_cpu, o.seconds, o.repeat);
   std::printf("  sizeof(tipring Session) = %zu bytes\n", sizeof(tipring::relay::Session));
+  if (o.relay_priority > 0) {
+    std::printf("  relay forwarding threads run SCHED_FIFO, priority %d\n", o.relay_priority);
+  }
+  if (o.generator_priority > 0) {
+    std::printf("  the generator measures at SCHED_FIFO, priority %d\n", o.generator_priority);
+  }
+  double load[3] = {};
+  if (getloadavg(load, 3) == 3) {
+    std::printf("  load average at start: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+  }
 
-  std::map<std::string, double> saturation;
-  for (int calls : o.calls) {
-    std::printf("\n## %d concurrent calls, paced (50 pps per endpoint)\n\n", calls);
-    std::printf(
-        "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | "
-        "memory/call |\n|---|---|---|---|---|---|---|---|\n");
-    for (const auto& name : o.targets) {
-      LoadGenerator gen(calls);
-      double bytes_per_call = 0;
-      auto target = prepare(name, o, gen, calls, bytes_per_call);
-      if (!target) {
-        continue;
+  std::map<std::string, std::vector<double>> per_core_ratio;
+  std::map<std::string, std::vector<double>> raw_ratio;
+  for (int run = 1; run <= o.repeat; ++run) {
+    for (int calls : o.calls) {
+      paced_runs(o, calls, run);
+    }
+    auto sat = saturation_run(o, run);
+    if (sat.count("tipring") == 0) {
+      continue;
+    }
+    for (const char* other : {"rtpengine", "bare"}) {
+      if (sat.count(other) != 0 && sat[other].first > 0 && sat[other].second > 0) {
+        per_core_ratio[other].push_back(sat["tipring"].first / sat[other].first);
+        raw_ratio[other].push_back(sat["tipring"].second / sat[other].second);
+        std::printf("run %d: tipring / %s = %.2f per core (%.2f in raw pps)\n", run, other,
+                    per_core_ratio[other].back(), raw_ratio[other].back());
       }
-      const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50);
-      std::printf("| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.0f B |\n", name.c_str(),
-                  static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
-                  static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
-                  static_cast<double>(r.max_ns) / 1000.0, bytes_per_call);
-      std::fflush(stdout);
     }
   }
-
-  std::printf("\n## saturation: %d calls, closed loop, %d packets in flight per endpoint\n\n",
-              o.saturation_calls, o.window);
-  std::printf("| target | forwarded pps |\n|---|---|\n");
-  for (const auto& name : o.targets) {
-    if (name == "direct") {
-      continue;
-    }
-    LoadGenerator gen(o.saturation_calls);
-    double unused = 0;
-    auto target = prepare(name, o, gen, o.saturation_calls, unused);
-    if (!target) {
-      continue;
-    }
-    const SaturationResult r =
-        gen.run_saturation(std::chrono::seconds(o.saturation_seconds), o.window);
-    saturation[name] = r.forwarded_pps();
-    std::printf("| %s | %.0f |\n", name.c_str(), r.forwarded_pps());
-    std::fflush(stdout);
+  if (getloadavg(load, 3) == 3) {
+    std::printf("\n  load average at end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
   }
-  if (saturation.count("tipring") != 0) {
-    std::printf("\n");
-    if (saturation["rtpengine"] > 0) {
-      std::printf("ratio tipring / rtpengine (userspace) = %.2f  (target >= 2.0)\n",
-                  saturation["tipring"] / saturation["rtpengine"]);
-    }
-    if (saturation["bare"] > 0) {
-      std::printf("ratio tipring / bare forwarder        = %.2f  (target >= 0.80)\n",
-                  saturation["tipring"] / saturation["bare"]);
-    }
+  std::printf("\nmedian over %d run(s), saturation packets/s per core (relay threads' CPU):\n",
+              o.repeat);
+  if (!per_core_ratio["rtpengine"].empty()) {
+    std::printf("  tipring / rtpengine (userspace) = %.2f  (target >= 2.0; raw pps %.2f)\n",
+                median(per_core_ratio["rtpengine"]), median(raw_ratio["rtpengine"]));
+  }
+  if (!per_core_ratio["bare"].empty()) {
+    std::printf("  tipring / bare forwarder        = %.2f  (target >= 0.80; raw pps %.2f)\n",
+                median(per_core_ratio["bare"]), median(raw_ratio["bare"]));
   }
   return 0;
 }

@@ -61,10 +61,12 @@ long rss_kib_of(pid_t pid) {
   return 0;
 }
 
-RtpengineProcess::RtpengineProcess(std::string binary, int cpu, std::uint16_t ng_port,
-                                   std::uint16_t port_min, std::uint16_t port_max)
+RtpengineProcess::RtpengineProcess(std::string binary, int cpu, int fifo_priority,
+                                   std::uint16_t ng_port, std::uint16_t port_min,
+                                   std::uint16_t port_max)
     : binary_(std::move(binary)),
       cpu_(cpu),
+      fifo_priority_(fifo_priority),
       ng_port_(ng_port),
       port_min_(port_min),
       port_max_(port_max) {}
@@ -90,11 +92,16 @@ bool RtpengineProcess::start() {
                                    "--num-threads=1",
                                    "--timeout=120",
                                    "--delete-delay=0"};
+  if (fifo_priority_ > 0) {
+    args.emplace_back("--scheduling=fifo");
+    args.push_back("--priority=" + std::to_string(fifo_priority_));
+  }
   command_line_.clear();
   for (const auto& a : args) {
     command_line_ += (command_line_.empty() ? "" : " ") + a;
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) {
     argv.push_back(a.data());
   }
@@ -115,7 +122,10 @@ bool RtpengineProcess::start() {
   to.sin_family = AF_INET;
   to.sin_port = htons(ng_port_);
   to.sin_addr.s_addr = htonl(0x7f000001);
-  connect(ng_fd_, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  if (connect(ng_fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    stop();
+    return false;
+  }
   for (int attempt = 0; attempt < 50; ++attempt) {
     const auto pong = request("d7:command4:pinge");
     if (pong && pong->find("pong") != std::string::npos) {
@@ -151,21 +161,24 @@ void RtpengineProcess::stop() {
 std::optional<std::string> RtpengineProcess::request(const std::string& bencoded_dict) {
   const std::string cookie = "c" + std::to_string(++cookie_);
   const std::string message = cookie + " " + bencoded_dict;
-  send(ng_fd_, message.data(), message.size(), 0);
-  pollfd p{ng_fd_, POLLIN, 0};
-  if (poll(&p, 1, 200) <= 0) {
-    return std::nullopt;
-  }
   std::string reply(65536, '\0');
-  const auto n = recv(ng_fd_, reply.data(), reply.size(), 0);
-  if (n <= 0) {
-    return std::nullopt;
+  // On a loaded machine a reply can take a while: resend (ng replays a repeated cookie's
+  // reply, so the call is not set up twice) and skip late replies to earlier cookies.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    send(ng_fd_, message.data(), message.size(), 0);
+    pollfd p{ng_fd_, POLLIN, 0};
+    while (poll(&p, 1, 500) > 0) {
+      const auto n = recv(ng_fd_, reply.data(), reply.size(), 0);
+      if (n < 0) {
+        return std::nullopt;  // refused: nothing listens (yet)
+      }
+      const std::string got(reply.data(), static_cast<std::size_t>(n));
+      if (got.rfind(cookie + " ", 0) == 0) {
+        return got.substr(cookie.size() + 1);
+      }
+    }
   }
-  reply.resize(static_cast<std::size_t>(n));
-  if (reply.rfind(cookie + " ", 0) != 0) {
-    return std::nullopt;
-  }
-  return reply.substr(cookie.size() + 1);
+  return std::nullopt;
 }
 
 std::optional<std::pair<std::uint16_t, std::uint16_t>> RtpengineProcess::create_call(

@@ -14,8 +14,9 @@ namespace tipring::bench {
 
 class RtpengineProcess {
 public:
-  RtpengineProcess(std::string binary, int cpu, std::uint16_t ng_port, std::uint16_t port_min,
-                   std::uint16_t port_max);
+  // fifo_priority > 0 runs its worker threads SCHED_FIFO at that priority.
+  RtpengineProcess(std::string binary, int cpu, int fifo_priority, std::uint16_t ng_port,
+                   std::uint16_t port_min, std::uint16_t port_max);
   ~RtpengineProcess();
   RtpengineProcess(const RtpengineProcess&) = delete;
   RtpengineProcess& operator=(const RtpengineProcess&) = delete;
@@ -35,6 +36,7 @@ private:
 
   std::string binary_;
   int cpu_;
+  int fifo_priority_;
   std::uint16_t ng_port_;
   std::uint16_t port_min_;
   std::uint16_t port_max_;

@@ -39,21 +39,37 @@ namespace views {
 
 Result<void> check_token_list(std::string_view value) {
   constexpr std::string_view kRule = "RFC 3261 §25.1 option-tag";
-  if (syntax::trim_lws(value).empty()) {
+  // token *( COMMA token ), or nothing at all; one pass with table lookups (Allow and
+  // Supported are in nearly every request).
+  const std::size_t n = value.size();
+  std::size_t i = 0;
+  auto skip_lws = [&] {
+    while (i < n && syntax::has_scan_class(value[i], syntax::kLwsChar)) {
+      ++i;
+    }
+  };
+  skip_lws();
+  if (i == n) {
     return {};
   }
-  syntax::Scanner s{value, 0};
-  do {
-    s.skip_lws();
-    if (s.token().empty()) {
+  while (true) {
+    const std::size_t token_start = i;
+    while (i < n && syntax::is_token_char(value[i])) {
+      ++i;
+    }
+    if (i == token_start) {
       return fail(kRule, "expected a token in the list");
     }
-  } while (s.consume_separator(','));
-  s.skip_lws();
-  if (!s.done()) {
-    return fail(kRule, syntax::cat("unexpected '", s.rest(), "' in a token list"));
+    skip_lws();
+    if (i == n) {
+      return {};
+    }
+    if (value[i] != ',') {
+      return fail(kRule, syntax::cat("unexpected '", value.substr(i), "' in a token list"));
+    }
+    ++i;
+    skip_lws();
   }
-  return {};
 }
 
 Result<void> check_media_type(std::string_view value) {

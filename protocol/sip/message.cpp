@@ -48,11 +48,6 @@ void append_number(std::string& out, std::uint64_t n) {
 
 }  // namespace
 
-Message::Span Message::span_of(std::string_view inside) const {
-  return {static_cast<std::uint32_t>(inside.data() - buffer_.data()),
-          static_cast<std::uint32_t>(inside.size())};
-}
-
 Message::Span Message::append(std::string_view text) {
   // `text` may point into buffer_ itself; copy it out before the buffer can move.
   std::string copy(text);

@@ -163,7 +163,11 @@ private:
     return {buffer_.data() + s.offset, s.length};
   }
   Span append(std::string_view text);
-  Span span_of(std::string_view inside_buffer) const;
+  // Inline: the parser calls it for every header field and hot value.
+  [[nodiscard]] Span span_of(std::string_view inside_buffer) const {
+    return {static_cast<std::uint32_t>(inside_buffer.data() - buffer_.data()),
+            static_cast<std::uint32_t>(inside_buffer.size())};
+  }
   // Re-derives the hot fields after a mutation (lenient: malformed values are skipped).
   void reindex();
   void insert_header(std::size_t index, HeaderId id, std::string_view name, std::string_view value);

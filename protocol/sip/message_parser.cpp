@@ -14,6 +14,9 @@ public:
   Result<void> run();
   // Validates (strict) or just indexes (lenient) the hot and typed header fields.
   static Result<void> index(Message& m, bool strict);
+  // Checks that need the whole message: mandatory fields, CSeq against the method, and the
+  // grammar of the other typed header fields.
+  static Result<void> check_message(const Message& m);
 
 private:
   Result<void> start_line(std::string_view line);
@@ -430,53 +433,51 @@ Result<void> MessageParser::body(std::size_t start) {
   return {};
 }
 
-namespace {
-
-// Checks that need the whole message: mandatory fields, CSeq against the method, and the
-// grammar of the other typed header fields.
-Result<void> check_message(const Message& m) {
-  for (std::size_t i = 0; i < m.header_count(); ++i) {
-    HeaderField h = m.header(i);
+Result<void> MessageParser::check_message(const Message& m) {
+  bool present[static_cast<std::size_t>(HeaderId::Count_)] = {};
+  for (const Message::StoredHeader& stored : m.headers_) {
+    present[static_cast<std::size_t>(stored.id)] = true;
+    const std::string_view value = m.view(stored.value);
     Result<void> ok;
-    switch (h.id) {
+    switch (stored.id) {
       case HeaderId::Contact:
-        if (syntax::trim_lws(h.value) != "*") {
-          ok = check_name_addr_list(h.value, false, "RFC 3261 §25.1 Contact");
+        if (syntax::trim_lws(value) != "*") {
+          ok = check_name_addr_list(value, false, "RFC 3261 §25.1 Contact");
         }
         break;
       case HeaderId::Route:
       case HeaderId::RecordRoute:
       case HeaderId::Path:
-        ok = check_name_addr_list(h.value, true, "RFC 3261 §25.1 Route/Record-Route");
+        ok = check_name_addr_list(value, true, "RFC 3261 §25.1 Route/Record-Route");
         break;
       case HeaderId::ReferTo:
-        ok = check_name_addr_list(h.value, false, "RFC 3261 §25.1 name-addr");
+        ok = check_name_addr_list(value, false, "RFC 3261 §25.1 name-addr");
         break;
       case HeaderId::Expires:
       case HeaderId::MinExpires:
-        ok = check_digits(h.value, "RFC 3261 §20.19 Expires");
+        ok = check_digits(value, "RFC 3261 §20.19 Expires");
         break;
       case HeaderId::Date:
-        ok = check_date(h.value);
+        ok = check_date(value);
         break;
       case HeaderId::FlowTimer:
-        ok = check_digits(h.value, "RFC 5626 §11 Flow-Timer");
+        ok = check_digits(value, "RFC 5626 §11 Flow-Timer");
         break;
       case HeaderId::ContentType:
-        ok = views::check_media_type(h.value);
+        ok = views::check_media_type(value);
         break;
       case HeaderId::Allow:
       case HeaderId::Supported:
       case HeaderId::Require:
       case HeaderId::ProxyRequire:
       case HeaderId::Unsupported:
-        ok = views::check_token_list(h.value);
+        ok = views::check_token_list(value);
         break;
       case HeaderId::WwwAuthenticate:
       case HeaderId::ProxyAuthenticate:
       case HeaderId::Authorization:
       case HeaderId::ProxyAuthorization:
-        ok = views::check_auth_header(h.value);
+        ok = views::check_auth_header(value);
         break;
       default:
         break;
@@ -487,7 +488,7 @@ Result<void> check_message(const Message& m) {
   }
   for (HeaderId id :
        {HeaderId::Via, HeaderId::From, HeaderId::To, HeaderId::CallId, HeaderId::CSeq}) {
-    if (!m.find(id)) {
+    if (!present[static_cast<std::size_t>(id)]) {
       return fail(rules::kMandatoryHeaders, syntax::cat("missing ", header_name(id)));
     }
   }
@@ -498,8 +499,6 @@ Result<void> check_message(const Message& m) {
   }
   return {};
 }
-
-}  // namespace
 
 Result<Message> Message::parse(std::string_view bytes, Framing framing) {
   return parse(std::string(bytes), framing);
@@ -516,7 +515,7 @@ Result<Message> Message::parse(std::string&& bytes, Framing framing) {
   if (auto r = parser.run(); !r) {
     return tl::unexpected(r.error());
   }
-  if (auto r = check_message(m); !r) {
+  if (auto r = MessageParser::check_message(m); !r) {
     return tl::unexpected(r.error());
   }
   return m;

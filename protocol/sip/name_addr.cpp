@@ -36,7 +36,7 @@ Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule) 
   if (s.consume('<')) {
     v.bracketed = true;
     std::size_t uri_start = s.pos;
-    s.take_while([](char c) { return c != '>' && !syntax::is_lws(c); });
+    s.take_while([](char c) { return !syntax::has_scan_class(c, syntax::kAngleStop); });
     v.uri_text = s.text.substr(uri_start, s.pos - uri_start);
     if (!s.consume('>')) {
       return fail(rule,

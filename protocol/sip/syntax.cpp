@@ -9,18 +9,6 @@
 
 namespace tipring::sip::syntax {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool is_token(std::string_view s) {
   if (s.empty()) {
     return false;
@@ -74,18 +62,6 @@ std::size_t find_line_break(std::string_view s, std::size_t pos) {
   return pos;
 }
 
-std::string_view trim_lws(std::string_view s) {
-  std::size_t b = 0;
-  std::size_t e = s.size();
-  while (b < e && is_lws(s[b])) {
-    ++b;
-  }
-  while (e > b && is_lws(s[e - 1])) {
-    --e;
-  }
-  return s.substr(b, e - b);
-}
-
 int hex_value(char c) {
   if (is_digit(c)) {
     return c - '0';
@@ -105,6 +81,14 @@ Result<std::string_view> quoted_string(Scanner& s, std::string_view rule) {
     return fail(rule, "expected '\"' to open a quoted-string");
   }
   while (!s.done()) {
+    // Plain qdtext (the bulk of any quoted-string) in one tight loop; the special octets
+    // below are handled one at a time.
+    while (s.pos < s.text.size() && has_scan_class(s.text[s.pos], kQdtextPlain)) {
+      ++s.pos;
+    }
+    if (s.done()) {
+      break;
+    }
     char c = s.text[s.pos];
     if (c == '"') {
       ++s.pos;

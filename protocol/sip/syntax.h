@@ -50,6 +50,42 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
 
 inline constexpr std::array<std::uint8_t, 256> kCharTable = make_char_table();
 
+// Classes for the parser's innermost loops, one table lookup per octet instead of a chain
+// of comparisons (these loops run over every octet of every URI, host and quoted-string).
+enum ScanClass : std::uint8_t {
+  kHostChar = 1,     // alphanum / "-" / "." (hostname and IPv4address octets)
+  kQdtextPlain = 2,  // qdtext other than LWS: %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII, SP, HTAB
+  kAngleStop = 4,    // ">" or LWS: ends an addr-spec inside < >
+  kLwsChar = 8,      // SP / HTAB / CR / LF
+};
+
+constexpr std::array<std::uint8_t, 256> make_scan_table() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    auto i = static_cast<std::size_t>(c);
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || c == '-' || c == '.') {
+      t[i] |= kHostChar;
+    }
+    if ((c >= 0x20 && c <= 0x7E && c != '"' && c != '\\') || c >= 0x80 || c == '\t') {
+      t[i] |= kQdtextPlain;
+    }
+    if (c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      t[i] |= kAngleStop;
+    }
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      t[i] |= kLwsChar;
+    }
+  }
+  return t;
+}
+
+inline constexpr std::array<std::uint8_t, 256> kScanTable = make_scan_table();
+
+constexpr bool has_scan_class(char c, std::uint8_t cls) {
+  return (kScanTable[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
 constexpr bool has_class(char c, std::uint8_t cls) {
   return (kCharTable[static_cast<unsigned char>(c)] & cls) != 0;
 }
@@ -77,7 +113,18 @@ constexpr char to_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool iequals(std::string_view a, std::string_view b);
+// Inline: most calls compare against a short literal and fail on the length.
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_lower(a[i]) != to_lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
 
 // Concatenates error details. (GCC 12 at -O3 reports a false -Wrestrict on chains of
 // std::string operator+, so details are built with append.)
@@ -92,7 +139,18 @@ bool is_token(std::string_view s);
 // eight octets at a time: line splitting is the one loop that touches every octet of the
 // header section.
 std::size_t find_line_break(std::string_view s, std::size_t pos);
-std::string_view trim_lws(std::string_view s);
+// Inline: called for every header field value.
+constexpr std::string_view trim_lws(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && has_scan_class(s[b], kLwsChar)) {
+    ++b;
+  }
+  while (e > b && has_scan_class(s[e - 1], kLwsChar)) {
+    --e;
+  }
+  return s.substr(b, e - b);
+}
 int hex_value(char c);
 
 // A read position over one header value (or one start-line element).
@@ -104,7 +162,7 @@ struct Scanner {
   [[nodiscard]] char peek() const { return pos < text.size() ? text[pos] : '\0'; }
   [[nodiscard]] std::string_view rest() const { return text.substr(pos); }
   void skip_lws() {
-    while (pos < text.size() && is_lws(text[pos])) {
+    while (pos < text.size() && has_scan_class(text[pos], kLwsChar)) {
       ++pos;
     }
   }

@@ -3,6 +3,7 @@
 #include "protocol/sip/syntax.h"
 #include "protocol/sip/views.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace tipring::sip {
@@ -15,14 +16,13 @@ constexpr std::string_view kAbsoluteUriRule = "RFC 3261 §25.1 absoluteURI";
 bool all_of_class(std::string_view s, std::uint8_t classes) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '%') {
-      if (i + 2 >= s.size() || !syntax::is_hex(s[i + 1]) || !syntax::is_hex(s[i + 2])) {
-        return false;
-      }
-      i += 2;
-    } else if (!syntax::has_class(c, classes)) {
+    if (syntax::has_class(c, classes)) {
+      continue;  // '%' is in none of the classes, so escapes take the slow path
+    }
+    if (c != '%' || i + 2 >= s.size() || !syntax::is_hex(s[i + 1]) || !syntax::is_hex(s[i + 2])) {
       return false;
     }
+    i += 2;
   }
   return true;
 }
@@ -37,34 +37,6 @@ bool valid_scheme(std::string_view s) {
     }
   }
   return true;
-}
-
-bool valid_hostname(std::string_view s) {
-  // hostname = *( domainlabel "." ) toplabel [ "." ]; labels of alphanum and inner '-',
-  // the toplabel starting with ALPHA. One pass: this runs for every URI and Via.
-  if (!s.empty() && s.back() == '.') {
-    s.remove_suffix(1);
-  }
-  if (s.empty()) {
-    return false;
-  }
-  std::size_t label_start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '.') {
-      if (i == label_start || s[i - 1] == '-') {
-        return false;
-      }
-      label_start = i + 1;
-    } else if (c == '-') {
-      if (i == label_start) {
-        return false;
-      }
-    } else if (!syntax::is_alnum(c)) {
-      return false;
-    }
-  }
-  return label_start < s.size() && s.back() != '-' && syntax::is_alpha(s[label_start]);
 }
 
 Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::string_view rule) {
@@ -145,11 +117,13 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
     }
     host_end = close + 1;
   } else {
-    while (host_end < rest.size() && rest[host_end] != ':' && rest[host_end] != ';' &&
-           rest[host_end] != '?') {
-      ++host_end;
-    }
-    if (!valid_host(rest.substr(0, host_end))) {
+    HostScan scanned = scan_host(rest);
+    host_end = scanned.length;
+    const bool ends_well = host_end == rest.size() || rest[host_end] == ':' ||
+                           rest[host_end] == ';' || rest[host_end] == '?';
+    if (!scanned.valid || !ends_well) {
+      // Name the host as far as the next delimiter, as a reader would delimit it.
+      host_end = std::min(rest.find_first_of(":;?"), rest.size());
       return fail(kSipUriRule, syntax::cat("invalid host '", rest.substr(0, host_end), "'"));
     }
   }
@@ -281,6 +255,49 @@ bool valid_ipv6(std::string_view s) {
   return compressed ? groups < 8 : groups == 8;
 }
 
+HostScan scan_host(std::string_view text) {
+  // One pass over the run of host octets, checking the hostname label rules as it goes; the
+  // top label tells the two forms apart (a hostname's starts with ALPHA, an IPv4address's
+  // with a digit), and only the IPv4 form is looked at a second time.
+  std::size_t label_start = 0;
+  std::size_t previous_label_start = 0;
+  bool labels_ok = true;
+  std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (syntax::is_alnum(c)) {
+      continue;
+    }
+    if (!syntax::has_scan_class(c, syntax::kHostChar)) {
+      break;
+    }
+    if (i == label_start || (c == '.' && text[i - 1] == '-')) {
+      labels_ok = false;  // a label may not be empty, start with '-' or end with '-'
+    }
+    if (c == '.') {
+      previous_label_start = label_start;
+      label_start = i + 1;
+    }
+  }
+  HostScan out{i, false};
+  // hostname = *( domainlabel "." ) toplabel [ "." ]
+  std::size_t top_start = label_start;
+  std::size_t top_end = i;
+  if (label_start == i && i > 0) {
+    top_start = previous_label_start;
+    top_end = i - 1;
+  }
+  if (!labels_ok || top_start >= top_end) {
+    return out;
+  }
+  if (syntax::is_digit(text[top_start])) {
+    out.valid = valid_ipv4(text.substr(0, i));
+  } else {
+    out.valid = syntax::is_alpha(text[top_start]) && text[top_end - 1] != '-';
+  }
+  return out;
+}
+
 bool valid_host(std::string_view host) {
   if (host.empty()) {
     return false;
@@ -288,12 +305,8 @@ bool valid_host(std::string_view host) {
   if (host.front() == '[') {
     return host.size() > 2 && host.back() == ']' && valid_ipv6(host.substr(1, host.size() - 2));
   }
-  for (char c : host) {
-    if (!syntax::is_digit(c) && c != '.') {
-      return valid_hostname(host);
-    }
-  }
-  return valid_ipv4(host);
+  HostScan scanned = scan_host(host);
+  return scanned.valid && scanned.length == host.size();
 }
 
 Result<UriView> parse_uri(std::string_view text, UriContext context) {

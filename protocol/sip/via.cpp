@@ -9,23 +9,21 @@ namespace {
 
 constexpr std::string_view kViaRule = "RFC 3261 §25.1 Via";
 
-Result<void> check_via_params(std::string_view raw) {
-  syntax::ParamCursor cursor(raw);
-  syntax::ParamView p;
-  while (cursor.next(p)) {
-    if (syntax::iequals(p.name, "branch") || syntax::iequals(p.name, "received") ||
-        syntax::iequals(p.name, "maddr")) {
-      if (!p.has_value || p.quoted()) {
-        return fail(kViaRule, syntax::cat(p.name, " needs a token value"));
-      }
-    } else if (syntax::iequals(p.name, "ttl")) {
-      if (!p.has_value || !syntax::parse_decimal(p.value, 255)) {
-        return fail(kViaRule, "ttl must be a number from 0 to 255");
-      }
-    } else if (syntax::iequals(p.name, "rport")) {
-      if (p.has_value && !syntax::parse_decimal(p.value, 65535)) {
-        return fail("RFC 3581 §3 response-port", "rport value must be a port number");
-      }
+// The via-params with a grammar of their own (§25.1 via-ttl, via-maddr, via-received,
+// via-branch; RFC 3581 response-port), checked as the parameter list is scanned.
+Result<void> check_via_param(const syntax::ParamView& p) {
+  if (syntax::iequals(p.name, "branch") || syntax::iequals(p.name, "received") ||
+      syntax::iequals(p.name, "maddr")) {
+    if (!p.has_value || p.quoted()) {
+      return fail(kViaRule, syntax::cat(p.name, " needs a token value"));
+    }
+  } else if (syntax::iequals(p.name, "ttl")) {
+    if (!p.has_value || !syntax::parse_decimal(p.value, 255)) {
+      return fail(kViaRule, "ttl must be a number from 0 to 255");
+    }
+  } else if (syntax::iequals(p.name, "rport")) {
+    if (p.has_value && !syntax::parse_decimal(p.value, 65535)) {
+      return fail("RFC 3581 §3 response-port", "rport value must be a port number");
     }
   }
   return {};
@@ -58,10 +56,15 @@ Result<ViaView> parse_via(syntax::Scanner& s) {
     s.take_while([](char c) { return c != ']' && !syntax::is_lws(c); });
     s.consume(']');
   } else {
-    s.take_while([](char c) { return syntax::is_alnum(c) || c == '.' || c == '-'; });
+    HostScan scanned = scan_host(s.rest());
+    s.pos += scanned.length;
+    v.host = s.text.substr(host_start, s.pos - host_start);
+    if (!scanned.valid) {
+      return fail(kViaRule, syntax::cat("invalid sent-by host '", v.host, "'"));
+    }
   }
   v.host = s.text.substr(host_start, s.pos - host_start);
-  if (!valid_host(v.host)) {
+  if (v.host.front() == '[' && !valid_host(v.host)) {
     return fail(kViaRule, syntax::cat("invalid sent-by host '", v.host, "'"));
   }
   if (s.consume_separator(':')) {
@@ -72,15 +75,28 @@ Result<ViaView> parse_via(syntax::Scanner& s) {
     }
     v.port = static_cast<std::uint16_t>(*port);
   }
+  // *( SEMI via-params ), in one pass: each parameter is checked and the branch picked out
+  // as it is scanned (as generic_params() does, plus the via-params rules).
   v.branch.name = "branch";
-  auto params = syntax::generic_params(s, kViaRule, &v.branch);
-  if (!params) {
-    return tl::unexpected(params.error());
+  bool have_branch = false;
+  const std::size_t params_start = s.pos;
+  std::size_t params_end = s.pos;
+  while (s.consume_separator(';')) {
+    auto p = syntax::generic_param(s, kViaRule);
+    if (!p) {
+      return tl::unexpected(p.error());
+    }
+    if (auto checked = check_via_param(*p); !checked) {
+      return tl::unexpected(checked.error());
+    }
+    if (!have_branch && syntax::iequals(p->name, "branch")) {
+      v.branch = *p;
+      have_branch = true;
+    }
+    params_end = s.pos;
   }
-  v.params = *params;
-  if (auto checked = check_via_params(v.params); !checked) {
-    return tl::unexpected(checked.error());
-  }
+  s.pos = params_end;
+  v.params = s.text.substr(params_start, params_end - params_start);
   return v;
 }
 

@@ -70,6 +70,13 @@ Result<void> check_auth_header(std::string_view value);
 
 // Host validity (§25.1 host): hostname, IPv4address or IPv6reference.
 bool valid_host(std::string_view host);
+// The run of hostname/IPv4 octets (alphanum, "-", ".") at the start of `text`, and whether
+// it is a valid hostname or IPv4address; one pass, for the parser's hot path.
+struct HostScan {
+  std::size_t length = 0;
+  bool valid = false;
+};
+HostScan scan_host(std::string_view text);
 bool valid_ipv4(std::string_view s);
 bool valid_ipv6(std::string_view s);
 

@@ -174,6 +174,9 @@ Result<void> RelayApp::start_proxy() {
   for (std::size_t i = 0; i < sip_->socket_count(); ++i) {
     pc.socket_names.push_back("udp:" + sip_->socket(i).local_address().to_string());
   }
+  pc.router.advertised_address = c.sip.advertised_address;
+  pc.router.echo_user = c.sip.echo_user;
+  pc.router.callback_user = c.sip.callback_user;
   auto admission = [this](AdmissionClass kind, const sip::Peer&, TimePoint now) {
     return current_source_ == nullptr ||
            flood_guard_.admit(kind == AdmissionClass::invite ? RateLimitedMethod::invite
@@ -181,6 +184,14 @@ Result<void> RelayApp::start_proxy() {
                               *current_source_, now);
   };
   proxy_ = std::make_unique<ProxyCore>(std::move(pc), *directory_, *random_, secret, admission);
+  media_legs_ = std::make_unique<InProcessMediaLegs>(*media_);
+  proxy_->attach_media(*media_legs_);
+  LatchPolicy echo_policy;
+  echo_policy.probation_packets = static_cast<unsigned>(c.media.probation_packets);
+  echo_policy.learning_window = c.media.learning_window;
+  echo_ = std::make_unique<EchoSockets>(loop_, c.media.bind_address, media_->advertised_address(),
+                                        echo_policy);
+  proxy_->attach_echo(*echo_);
   return {};
 }
 

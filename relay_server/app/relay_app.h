@@ -4,13 +4,16 @@
 // SIGHUP re-reads the configuration and applies what can change live.
 //
 // The media relay (relay_server/media) is started here and stopped on shutdown; the SIP
-// proxy/registrar attaches at on_sip_datagram when it lands.
+// proxy/registrar (relay_server/proxy) gets every SIP datagram at on_sip_datagram and
+// steers each call's media through the in-process relay.
 #pragma once
 
 #include "relay_server/app/config_loader.h"
+#include "relay_server/app/echo_sockets.h"
 #include "relay_server/app/event_loop.h"
 #include "relay_server/app/flood_guard.h"
 #include "relay_server/app/http_server.h"
+#include "relay_server/app/in_process_media.h"
 #include "relay_server/app/log.h"
 #include "relay_server/app/metrics.h"
 #include "relay_server/app/relay_metrics.h"
@@ -69,6 +72,8 @@ private:
   FloodGuard flood_guard_;
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<MediaRelay> media_;
+  std::unique_ptr<InProcessMediaLegs> media_legs_;  // outlives proxy_, which uses it
+  std::unique_ptr<EchoSockets> echo_;               // the echo test number's media
   std::unique_ptr<SipIngress> sip_;
   std::unique_ptr<SeededRandom> random_;
   std::unique_ptr<ProxyCore> proxy_;

@@ -25,6 +25,10 @@ struct SipSettings {
   std::int64_t min_expires_s = 0;
   std::int64_t max_expires_s = 0;
   std::int64_t default_expires_s = 0;
+  std::string advertised_address;  // host[:port] for Via/Record-Route/Contact; empty: listen
+  std::string echo_user;           // the echo test number; empty: off
+  std::string callback_user;       // the call-me-back test number; empty: off
+  std::int64_t callback_delay_s = 0;
 
   [[nodiscard]] const std::string& effective_realm() const {
     return realm.empty() ? domain : realm;

@@ -72,6 +72,20 @@ constexpr std::array kSettings = {
     "registration lifetime when the REGISTER asks for none, seconds", false,
     1, 604800, "", &assign<&C::sip, &SipSettings::default_expires_s>},
 
+  SettingSpec{"sip.advertised_address", "--sip-advertised-address", K::text, "",
+    "host[:port] the proxy writes into Via, Record-Route and Contact; empty means each "
+    "listen address (set it when listening on a wildcard or behind a NAT)", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::advertised_address>},
+  SettingSpec{"sip.echo_user", "--sip-echo-user", K::text, "echo",
+    "user part of the built-in echo test number (sip:echo@domain); empty disables it", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::echo_user>},
+  SettingSpec{"sip.callback_user", "--sip-callback-user", K::text, "callback",
+    "user part of the built-in call-me-back test number; empty disables it", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::callback_user>},
+  SettingSpec{"sip.callback_delay", "--sip-callback-delay", K::integer, "5",
+    "seconds the call-me-back number waits after hanging up before calling back", false,
+    1, 600, "", &assign<&C::sip, &SipSettings::callback_delay_s>},
+
   SettingSpec{"store.backend", "--store-backend", K::choice, "sqlite",
     "where users and bindings live: sqlite (one file) or redis (shared by proxies)", false,
     0, 0, "sqlite|redis", &assign<&C::store, &StoreSettings::backend>},

@@ -43,10 +43,6 @@ Channel* ForwardingWorker::judge(Channel& in, const Endpoint& source,
                                  std::span<const std::uint8_t> bytes, TimePoint now,
                                  Endpoint& destination) {
   Leg& leg = *in.leg;
-  leg.traffic.packets_received.add(1);
-  leg.traffic.bytes_received.add(bytes.size());
-  traffic_.packets_received.add(1);
-  traffic_.bytes_received.add(bytes.size());
   if (leg.peer == nullptr) {
     leg.traffic.count_drop(DropReason::no_session);
     traffic_.count_drop(DropReason::no_session);
@@ -58,8 +54,6 @@ Channel* ForwardingWorker::judge(Channel& in, const Endpoint& source,
     leg.traffic.count_event(verdict.event);
     traffic_.count_event(verdict.event);
   }
-  leg.last_activity_us.store(leg.latch.last_received.since_epoch.count(),
-                             std::memory_order_relaxed);
   Channel* out = nullptr;
   DropReason reason = verdict.reason;
   if (verdict.forward) {
@@ -76,6 +70,16 @@ Channel* ForwardingWorker::judge(Channel& in, const Endpoint& source,
   }
   destination = verdict.destination;
   return out;
+}
+
+void ForwardingWorker::count_received(Channel& in, std::uint64_t packets, std::uint64_t bytes) {
+  Leg& leg = *in.leg;
+  leg.traffic.packets_received.add(packets);
+  leg.traffic.bytes_received.add(bytes);
+  traffic_.packets_received.add(packets);
+  traffic_.bytes_received.add(bytes);
+  leg.last_activity_us.store(leg.latch.last_received.since_epoch.count(),
+                             std::memory_order_relaxed);
 }
 
 void ForwardingWorker::count_sent(Channel& in, std::uint64_t packets, std::uint64_t bytes,

@@ -64,9 +64,12 @@ private:
   void relay_from(Channel& in, TimePoint now);
   void wake();
   void apply_commands();
-  // The latch verdict for one datagram; the peer channel to send it on, or nullptr.
+  // The latch verdict for one datagram; the peer channel to send it on, or nullptr. Counts
+  // drops and latch events; receptions are counted per batch by count_received().
   Channel* judge(Channel& in, const Endpoint& source, std::span<const std::uint8_t> bytes,
                  TimePoint now, Endpoint& destination);
+  // Datagrams read from `in` (all judged), and the leg's activity stamp for the idle sweep.
+  void count_received(Channel& in, std::uint64_t packets, std::uint64_t bytes);
   void count_sent(Channel& in, std::uint64_t packets, std::uint64_t bytes, std::uint64_t failed);
 
   unsigned index_;

@@ -165,6 +165,7 @@ void ForwardingWorker::relay_from(Channel& in, TimePoint now) {
     const Endpoint source = endpoint_from_sockaddr(reinterpret_cast<const sockaddr*>(&from));
     Endpoint destination;
     Channel* out = judge(in, source, std::span(p.buffer.data(), length), now, destination);
+    count_received(in, 1, static_cast<std::size_t>(n));
     if (out == nullptr) {
       continue;
     }

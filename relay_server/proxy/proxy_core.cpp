@@ -5,10 +5,30 @@
 namespace tipring::relay {
 namespace {
 
-sip::TransactionLayerConfig proxy_layer_config() {
+sip::TransactionLayerConfig proxy_layer_config(const sip::TransactionTimers& timers) {
   sip::TransactionLayerConfig config;
-  config.answer_cancelled_invite_with_487 = false;
+  config.timers = timers;
+  config.answer_cancelled_invite_with_487 = false;  // §16.10: the branches answer 487
   return config;
+}
+
+RouterConfig router_config(const ProxyCoreConfig& config) {
+  RouterConfig router = config.router;
+  router.domain = config.registrar.domain;
+  router.proxy_id = config.registrar.proxy_id;
+  router.socket_names = config.socket_names;
+  return router;
+}
+
+// A warn-text (a quoted-string) without quotes, backslashes or control characters.
+std::string sip_quotable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      out.push_back(c);
+    }
+  }
+  return out;
 }
 
 bool is_keepalive(std::string_view bytes) {
@@ -22,9 +42,20 @@ ProxyCore::ProxyCore(ProxyCoreConfig config, Directory& directory, RandomSource&
     : config_(std::move(config)),
       random_(random),
       digest_(config_.digest, nonce_secret, random),
-      registrar_(config_.registrar, digest_, directory, random),
-      layer_(random, proxy_layer_config()),
+      authenticator_(digest_, directory, random),
+      registrar_(config_.registrar, authenticator_, directory, random),
+      router_(router_config(config_), authenticator_, directory, random, nonce_secret),
+      layer_(random, proxy_layer_config(config_.timers)),
+      forking_(config_.forking, *this),
       admission_(std::move(admission)) {}
+
+TimePoint ProxyCore::next_deadline() const {
+  auto next = std::min(layer_.next_deadline(), forking_.next_deadline());
+  if (echo_) {
+    next = std::min(next, echo_->next_deadline());
+  }
+  return next;
+}
 
 void ProxyCore::on_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
                             const Clock& clock) {
@@ -89,29 +120,61 @@ bool ProxyCore::admitted(const sip::Message& request, const sip::Peer& from, Tim
 
 void ProxyCore::on_timer(const Clock& clock) {
   layer_.on_timer(clock.now);
+  forking_.on_timer(clock.now);
+  if (echo_) {
+    echo_->on_timer(clock.now);
+  }
   drain(clock);
 }
 
 void ProxyCore::drain(const Clock& clock) {
   while (auto event = layer_.poll_event()) {
-    switch (event->kind) {
-      case sip::TransactionEventKind::request:
-        socket_of_[event->transaction] = current_socket_;
-        if (event->message) {
-          on_request(event->transaction, *event->message, event->peer, clock);
-        }
-        break;
-      case sip::TransactionEventKind::terminated:
-        socket_of_.erase(event->transaction);
-        break;
-      default:
-        break;
-    }
+    on_event(std::move(*event), clock);
   }
   while (auto datagram = layer_.poll_datagram()) {
     const auto found = socket_of_.find(datagram->transaction);
     const auto socket = found == socket_of_.end() ? current_socket_ : found->second;
     outgoing_.push_back({socket, std::move(datagram->peer), std::move(datagram->bytes)});
+  }
+}
+
+void ProxyCore::on_event(sip::TransactionEvent event, const Clock& clock) {
+  using Kind = sip::TransactionEventKind;
+  switch (event.kind) {
+    case Kind::request:
+      socket_of_[event.transaction] = current_socket_;
+      if (event.message) {
+        on_request(event.transaction, *event.message, event.peer, clock);
+      }
+      break;
+    case Kind::response:
+      if (event.message) {
+        response_source_ = event.peer.host;
+        (void)forking_.on_response(event.transaction, std::move(*event.message), clock.now);
+      }
+      break;
+    case Kind::timeout:
+    case Kind::transport_error:
+      (void)forking_.on_client_timeout(event.transaction, clock.now);
+      break;
+    case Kind::cancelled:
+      forking_.on_cancel(event.transaction, clock.now);
+      break;
+    case Kind::ack:
+      // The ACK for a 2xx is its own transaction (§13.2.2.4): forwarded statelessly along
+      // the route set; an ACK for a non-2xx never reaches here (its transaction takes it).
+      if (event.message) {
+        forward_stateless(*event.message);
+      }
+      break;
+    case Kind::terminated:
+      forking_.on_server_terminated(event.transaction);
+      socket_of_.erase(event.transaction);
+      break;
+    case Kind::stray_response:
+      // RFC 6026 §8.5 (updating §16.7): a response matching no transaction is dropped.
+      ++counters_.dropped;
+      break;
   }
 }
 
@@ -150,7 +213,93 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
     default:
       break;
   }
-  respond(server, sip::make_response(request, 501, {}, random_.token(10)), clock.now);
+  proxy_request(server, request, FlowAddress{from, socket_of_[server]}, clock);
+}
+
+void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& request,
+                              const FlowAddress& source, const Clock& clock) {
+  auto decision = router_.route(request, source, clock);
+  switch (decision.action) {
+    case RoutingAction::respond:
+      if (decision.response) {
+        if (decision.response->status_code() == 407) {
+          ++counters_.auth_challenges;
+        }
+        respond(server, *decision.response, clock.now);
+      }
+      return;
+    case RoutingAction::forward:
+      if (media_) {
+        if (decision.request->method() == sip::Method::Bye) {
+          media_->on_bye(*decision.request);
+        } else if (auto steered = media_->on_offer(*decision.request, source.peer.host); !steered) {
+          auto refusal = sip::make_response(request, 488, "Media Not Steerable", random_.token(10));
+          // RFC 3261 §20.43: 399 is a miscellaneous warning naming what failed.
+          refusal.add_header(sip::HeaderId::Warning,
+                             "399 " + router_.hostport(source.socket) + " \"" +
+                                 sip_quotable(steered.error().describe()) + "\"");
+          respond(server, refusal, clock.now);
+          return;
+        }
+      }
+      forking_.start(server, *decision.request, decision.targets, decision.branch_base, clock.now);
+      return;
+    case RoutingAction::echo:
+    case RoutingAction::callback:
+      answer_test_number(server, request, source, decision.action, clock.now);
+      return;
+  }
+}
+
+void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message& request,
+                                   const FlowAddress& source, RoutingAction action, TimePoint now) {
+  const auto contact = router_.hostport(source.socket);
+  if (action == RoutingAction::echo && echo_) {
+    respond(server,
+            request.to_tag().empty() ? echo_->answer_invite(request, source.peer.host, contact, now)
+                                     : echo_->answer_in_dialog(request, contact),
+            now);
+    return;
+  }
+  respond(server, sip::make_response(request, 480, "Test Number Unavailable", random_.token(10)),
+          now);
+}
+
+void ProxyCore::forward_stateless(const sip::Message& request) {
+  auto forward = router_.route_stateless(request);
+  if (!forward) {
+    ++counters_.dropped;
+    return;
+  }
+  forward->request.prepend_header(
+      sip::HeaderId::Via,
+      "SIP/2.0/UDP " + router_.hostport(forward->to.socket) + ";branch=" + forward->branch);
+  outgoing_.push_back({forward->to.socket, forward->to.peer, forward->request.serialize()});
+}
+
+Result<sip::TransactionId> ProxyCore::forward_request(sip::Message request, std::string_view branch,
+                                                      const FlowAddress& to, TimePoint now) {
+  // §16.6 step 8: our Via, naming the socket the request leaves from.
+  request.prepend_header(sip::HeaderId::Via, "SIP/2.0/UDP " + router_.hostport(to.socket) +
+                                                 ";branch=" + std::string(branch));
+  auto sent = layer_.send_request(std::move(request), to.peer, now);
+  if (sent) {
+    socket_of_[*sent] = to.socket;
+  }
+  return sent;
+}
+
+void ProxyCore::forward_response(sip::TransactionId server, sip::Message response, TimePoint now) {
+  if (media_) {
+    if (const auto* request = forking_.request_of(server)) {
+      media_->on_response(*request, response, response_source_);
+    }
+  }
+  respond(server, response, now);
+}
+
+void ProxyCore::cancel_branch(sip::TransactionId client, TimePoint now) {
+  (void)layer_.cancel(client, now);
 }
 
 void ProxyCore::respond(sip::TransactionId server, const sip::Message& response, TimePoint now) {

@@ -1,14 +1,21 @@
 // ProxyCore: tipring-relay's SIP signalling brain, sans-IO. It parses datagrams (silence for
 // garbage, 400 naming the failed rule for requests that parse far enough to answer),
 // answers CRLF keepalives (RFC 5626 §4.4.1) and OPTIONS to the server, runs REGISTER through
-// the Registrar over a TransactionLayer (RFC 3261 §17), and remembers which local socket
-// each transaction belongs to so answers leave from the socket the request came in on.
+// the Registrar over a TransactionLayer (RFC 3261 §17), proxies every other request
+// statefully (RFC 3261 §16: RequestRouter decides, ForkingProxy forks and chooses), and
+// remembers which local socket each transaction belongs to so answers leave from the
+// socket the request came in on and requests for a client leave over its flow.
 #pragma once
 
 #include "protocol/core/random.h"
 #include "protocol/sip/digest_server.h"
 #include "protocol/sip/transaction_layer.h"
+#include "relay_server/proxy/echo_service.h"
+#include "relay_server/proxy/forking_proxy.h"
+#include "relay_server/proxy/media_steering.h"
 #include "relay_server/proxy/registrar.h"
+#include "relay_server/proxy/request_authenticator.h"
+#include "relay_server/proxy/request_router.h"
 
 #include <cstddef>
 #include <deque>
@@ -32,6 +39,11 @@ struct ProxyCoreConfig {
   std::uint32_t rate_limited_retry_after_s = 5;
   // Id of each local socket (e.g. its listen address), indexed like the sockets.
   std::vector<std::string> socket_names = {"udp:0"};
+  sip::TransactionTimers timers;
+  ForkingConfig forking;
+  // Routing hooks and test numbers (domain, proxy id and sockets are filled in from above).
+  RouterConfig router;
+  EchoServiceConfig echo;
 };
 
 // A datagram for the transport: which local socket to send it from, and where to.
@@ -47,6 +59,7 @@ enum class AdmissionClass : std::uint8_t { register_request, invite };
 struct ProxyCounters {
   std::uint64_t registrations_updated = 0;
   std::uint64_t auth_failures = 0;
+  std::uint64_t auth_challenges = 0;  // 407s sent for requests from local users
   std::uint64_t rate_limited = 0;
   std::uint64_t malformed = 0;
   std::uint64_t dropped = 0;  // garbage, oversized, or over the transaction bound
@@ -54,7 +67,7 @@ struct ProxyCounters {
   std::map<int, std::uint64_t> responses_sent;  // by status code
 };
 
-class ProxyCore {
+class ProxyCore final : private ProxyOutput {
 public:
   // Asked before REGISTER/INVITE work is done for a source; false refuses it.
   using Admission = std::function<bool(AdmissionClass, const sip::Peer&, TimePoint)>;
@@ -65,13 +78,18 @@ public:
   void on_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
                    const Clock& clock);
   void on_timer(const Clock& clock);
-  [[nodiscard]] TimePoint next_deadline() const { return layer_.next_deadline(); }
+  // Steers the media of every call through `legs` from now on (DESIGN.md call setup 2, 5).
+  void attach_media(MediaLegs& legs) { media_.emplace(legs); }
+  // Answers the echo test number with media from `echo` (RoutingAction::echo).
+  void attach_echo(EchoMedia& echo) { echo_.emplace(config_.echo, echo, random_); }
+  [[nodiscard]] TimePoint next_deadline() const;
   [[nodiscard]] std::optional<Outgoing> poll_outgoing();
 
   [[nodiscard]] const ProxyCounters& counters() const { return counters_; }
   [[nodiscard]] std::size_t transaction_count() const {
     return layer_.client_count() + layer_.server_count();
   }
+  [[nodiscard]] std::size_t proxy_context_count() const { return forking_.context_count(); }
 
 private:
   void on_request(sip::TransactionId server, const sip::Message& request, const sip::Peer& from,
@@ -82,13 +100,31 @@ private:
   bool admitted(const sip::Message& request, const sip::Peer& from, TimePoint now,
                 std::size_t socket);
   void drain(const Clock& clock);
+  void on_event(sip::TransactionEvent event, const Clock& clock);
+  void proxy_request(sip::TransactionId server, const sip::Message& request,
+                     const FlowAddress& source, const Clock& clock);
+  void forward_stateless(const sip::Message& request);
+  void answer_test_number(sip::TransactionId server, const sip::Message& request,
+                          const FlowAddress& source, RoutingAction action, TimePoint now);
+
+  // ProxyOutput, for the forking contexts.
+  Result<sip::TransactionId> forward_request(sip::Message request, std::string_view branch,
+                                             const FlowAddress& to, TimePoint now) override;
+  void forward_response(sip::TransactionId server, sip::Message response, TimePoint now) override;
+  void cancel_branch(sip::TransactionId client, TimePoint now) override;
   [[nodiscard]] bool addressed_to_us(const sip::Message& request) const;
 
   ProxyCoreConfig config_;
   RandomSource& random_;
   sip::DigestServer digest_;
+  RequestAuthenticator authenticator_;
   Registrar registrar_;
+  RequestRouter router_;
   sip::TransactionLayer layer_;
+  ForkingProxy forking_;
+  std::optional<MediaSteering> media_;
+  std::optional<EchoService> echo_;
+  std::string response_source_;  // IP of the response being forwarded
   Admission admission_;
   std::unordered_map<sip::TransactionId, std::size_t> socket_of_;
   std::size_t current_socket_ = 0;  // the socket of the datagram being handled

@@ -1,7 +1,5 @@
 #include "relay_server/proxy/registrar.h"
 
-#include "protocol/sip/digest.h"
-
 #include <algorithm>
 #include <cctype>
 
@@ -41,73 +39,37 @@ std::string transport_name(sip::Transport transport) {
 
 }  // namespace
 
-Registrar::Registrar(RegistrarConfig config, sip::DigestServer& digest, Directory& directory,
-                     RandomSource& random)
+Registrar::Registrar(RegistrarConfig config, RequestAuthenticator& authenticator,
+                     Directory& directory, RandomSource& random)
     : config_(std::move(config)),
-      digest_(digest),
+      authenticator_(authenticator),
       directory_(directory),
-      random_(random),
-      decoy_secret_(random.token(24)) {}
+      random_(random) {}
 
 sip::Message Registrar::answer(const sip::Message& request, int status, std::string_view reason) {
   return sip::make_response(request, status, reason, random_.token(10));
 }
 
-RegisterResult Registrar::challenge(const sip::Message& request, TimePoint now, bool stale,
-                                    RegisterOutcome outcome) {
-  auto response = answer(request, 401);
-  for (const auto& offered : digest_.challenges(now, stale)) {
-    response.add_header(sip::HeaderId::WwwAuthenticate, sip::format_digest_challenge(offered));
-  }
-  return {std::move(response), outcome};
-}
-
 std::variant<std::string, RegisterResult> Registrar::authenticate(const sip::Message& request,
                                                                   const Clock& clock) {
-  const auto& realm = digest_.config().realm;
-  std::optional<sip::DigestCredentials> credentials;
-  for (std::size_t i = 0; i < request.header_count(); ++i) {
-    const auto field = request.header(i);
-    if (field.id != sip::HeaderId::Authorization) {
-      continue;
-    }
-    auto parsed = sip::parse_digest_credentials(field.value);
-    if (parsed && parsed->realm == realm) {
-      credentials = std::move(*parsed);
-      break;
-    }
-  }
-  if (!credentials) {
-    return challenge(request, clock.now, false, RegisterOutcome::challenged);
-  }
-  auto user = directory_.find_user(credentials->username, realm);
-  if (!user) {
-    return RegisterResult{answer(request, 500, "Directory Unavailable"),
-                          RegisterOutcome::store_error};
-  }
-  // An unknown user is checked against H(A1)s of a password nobody knows, so the work and
-  // the answer are those of a wrong password.
-  const sip::StoredHa1 stored =
-      *user ? sip::StoredHa1{(*user)->ha1_md5, (*user)->ha1_sha256}
-            : sip::StoredHa1{sip::ha1_hex(sip::DigestAlgorithm::md5, credentials->username, realm,
-                                          decoy_secret_),
-                             sip::ha1_hex(sip::DigestAlgorithm::sha256, credentials->username,
-                                          realm, decoy_secret_)};
-  switch (digest_.verify(*credentials, request.method_text(), stored, clock.now)) {
-    case sip::DigestVerdict::accepted:
-      if (*user) {
-        return credentials->username;
-      }
-      break;
-    case sip::DigestVerdict::stale_nonce:
-    case sip::DigestVerdict::replayed:
-      return challenge(request, clock.now, true, RegisterOutcome::challenged);
-    case sip::DigestVerdict::wrong_response:
-    case sip::DigestVerdict::wrong_realm:
-    case sip::DigestVerdict::unsupported:
+  auto outcome = authenticator_.check(request, sip::HeaderId::Authorization, clock.now);
+  switch (outcome.verdict) {
+    case AuthVerdict::authenticated:
+      return std::move(outcome.user);
+    case AuthVerdict::no_credentials:
+      return RegisterResult{authenticator_.challenge(request, 401, false, clock.now),
+                            RegisterOutcome::challenged};
+    case AuthVerdict::stale:
+      return RegisterResult{authenticator_.challenge(request, 401, true, clock.now),
+                            RegisterOutcome::challenged};
+    case AuthVerdict::store_error:
+      return RegisterResult{answer(request, 500, "Directory Unavailable"),
+                            RegisterOutcome::store_error};
+    case AuthVerdict::failed:
       break;
   }
-  return challenge(request, clock.now, false, RegisterOutcome::auth_failed);
+  return RegisterResult{authenticator_.challenge(request, 401, false, clock.now),
+                        RegisterOutcome::auth_failed};
 }
 
 RegisterResult Registrar::handle(const sip::Message& request, const RequestSource& source,

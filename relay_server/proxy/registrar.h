@@ -8,6 +8,7 @@
 #include "protocol/sip/digest_server.h"
 #include "protocol/sip/message.h"
 #include "protocol/sip/transaction.h"
+#include "relay_server/proxy/request_authenticator.h"
 #include "relay_server/store/directory.h"
 
 #include <cstdint>
@@ -55,7 +56,7 @@ struct RequestSource {
 
 class Registrar {
 public:
-  Registrar(RegistrarConfig config, sip::DigestServer& digest, Directory& directory,
+  Registrar(RegistrarConfig config, RequestAuthenticator& authenticator, Directory& directory,
             RandomSource& random);
 
   RegisterResult handle(const sip::Message& request, const RequestSource& source,
@@ -67,19 +68,14 @@ private:
   // The verified user name, or the 401 to send.
   std::variant<std::string, RegisterResult> authenticate(const sip::Message& request,
                                                          const Clock& clock);
-  RegisterResult challenge(const sip::Message& request, TimePoint now, bool stale,
-                           RegisterOutcome outcome);
   RegisterResult update_bindings(const sip::Message& request, const std::string& aor,
                                  const RequestSource& source, const Clock& clock);
   sip::Message answer(const sip::Message& request, int status, std::string_view reason = {});
 
   RegistrarConfig config_;
-  sip::DigestServer& digest_;
+  RequestAuthenticator& authenticator_;
   Directory& directory_;
   RandomSource& random_;
-  // Verifies credentials for users who do not exist, so they fail exactly like a wrong
-  // password (no enumeration of accounts).
-  std::string decoy_secret_;
 };
 
 }  // namespace tipring::relay

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Interop: Kamailio (rtpengine module) drives tipring's media relay over ng while two SIPp
-# user agents place a call through Kamailio and both stream G.711 from a pcap. Passes when
-# the relay learned both legs and forwarded media both ways with no stranger drops.
-# Everything on loopback with its own ports; processes are stopped by PID.
-#   kamailio_interop_test.sh <ng_relay_driver binary>
+# Interop: Kamailio (rtpengine module) drives the tipring-relay binary's media relay over
+# ng while two SIPp user agents place a call through Kamailio and both stream G.711 from a
+# pcap. Passes when the relay learned both legs, forwarded media both ways with no stranger
+# drops, and released the session on Kamailio's delete; the figures come from the relay's
+# own /metrics. Everything on loopback with its own ports; processes are stopped by PID.
+#   kamailio_interop_test.sh <tipring-relay binary>
 set -euo pipefail
-driver=$1
+relay=$1
 skip() { echo "SKIP: $*"; if [[ "${CI:-}" == "true" ]]; then exit 1; fi; exit 77; }
 command -v kamailio >/dev/null || skip "kamailio not installed"
 command -v sipp >/dev/null || skip "sipp (sip-tester) not installed"
+command -v curl >/dev/null || skip "curl not installed"
 pcap=/usr/share/sip-tester/g711a.pcap
 [[ -f $pcap ]] || skip "$pcap missing"
 [[ $(id -u) -eq 0 ]] || skip "SIPp plays pcap audio through a raw socket: needs root"
@@ -26,10 +28,32 @@ trap cleanup EXIT
 
 base=$((20000 + RANDOM % 5000))
 ng_port=$base kam_port=$((base + 1)) uas_port=$((base + 2)) uac_port=$((base + 3))
+relay_sip_port=$((base + 4)) http_port=$((base + 5))
 uas_media=$((base + 10)) uac_media=$((base + 20))
 
-"$driver" "127.0.0.1:$ng_port" 44000 44999 "$work/metrics" &
+# tipring-relay with its own store and ports; its proxy listens but takes no part here.
+cat >"$work/relay.toml" <<TOML
+[sip]
+listen = ["127.0.0.1:$relay_sip_port"]
+domain = "interop.test"
+[media]
+bind_address = "127.0.0.1"
+port_min = 44000
+port_max = 44999
+workers = 1
+ng_listen = "127.0.0.1:$ng_port"
+[http]
+metrics_listen = "127.0.0.1:$http_port"
+[store]
+sqlite_path = "$work/relay.sqlite"
+[log]
+syslog_prefix = "never"
+TOML
+"$relay" --config "$work/relay.toml" 2>"$work/relay.log" &
 pids+=($!)
+relay_pid=$!
+scrape() { curl -sf --max-time 2 "http://127.0.0.1:$http_port/metrics" >"$work/metrics.tmp" &&
+  mv "$work/metrics.tmp" "$work/metrics"; }
 
 cat >"$work/kamailio.cfg" <<CFG
 #!KAMAILIO
@@ -165,7 +189,13 @@ Content-Length: 0
 </scenario>
 XML
 
-for i in $(seq 50); do [[ -s $work/metrics ]] && break; sleep 0.1; done
+for i in $(seq 100); do grep -q 'tipring-relay ready' "$work/relay.log" && break; sleep 0.1; done
+if ! grep -q 'tipring-relay ready' "$work/relay.log" || ! kill -0 "$relay_pid"; then
+  echo "FAIL: tipring-relay did not start"
+  cat "$work/relay.log"
+  exit 1
+fi
+scrape
 sleep 1  # Kamailio's children start and ping the relay
 timeout 30 sipp -sf "$work/uas.xml" -i 127.0.0.1 -p "$uas_port" -mp "$uas_media" -m 1 -nostdin \
   -trace_err -error_file "$work/uas_errors.log" >/dev/null 2>&1 </dev/null &
@@ -176,6 +206,7 @@ uac=$!
 # While the call runs, the relay must report media flowing in both directions.
 two_way=0
 while kill -0 "$uac" 2>/dev/null; do
+  scrape || true
   grep -q '^tipring_relay_media_streams{flow="two_way"} 1$' "$work/metrics" 2>/dev/null && two_way=1
   sleep 0.1
 done
@@ -186,6 +217,7 @@ if ! wait "$uac"; then
   exit 1
 fi
 sleep 0.5
+scrape || { echo "FAIL: /metrics unreachable"; cat "$work/relay.log"; exit 1; }
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$work/metrics"; }
 forwarded=$(metric tipring_relay_media_packets_forwarded_total)
 learned=$(metric tipring_relay_media_learning_events_total)
@@ -197,4 +229,11 @@ echo "relay: two_way=$two_way forwarded=$forwarded learned=$learned stranger_dro
 [[ ${forwarded:-0} -ge 200 ]] || { echo "FAIL: too little media relayed"; exit 1; }
 [[ ${strangers:-0} -eq 0 ]] || { echo "FAIL: stranger drops"; exit 1; }
 [[ ${released:-0} -eq 1 ]] || { echo "FAIL: BYE did not delete the session over ng"; exit 1; }
+# The relay must still be the process we started and stop cleanly on SIGTERM.
+kill -TERM "$relay_pid"
+if ! wait "$relay_pid"; then
+  echo "FAIL: tipring-relay did not exit cleanly on SIGTERM"
+  tail -20 "$work/relay.log"
+  exit 1
+fi
 echo "PASS"

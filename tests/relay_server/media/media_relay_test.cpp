@@ -128,6 +128,39 @@ TEST_F(RelayedCall, RelaysANatClientAndAnAsymmetricPublicClientBothWays) {
   EXPECT_TRUE(bob_send.drain(0ms).empty());
 }
 
+// The worker sends runs of equal-size datagrams as one UDP GSO message: whatever the sizes
+// in a burst (runs, a shorter packet ending a run, packets too large for GSO), the peer
+// gets each datagram intact, on its own, and in order.
+TEST_F(RelayedCall, BurstsOfMixedSizesArriveAsTheSameDatagramsInOrder) {
+  start(loopback_config(41000, 41099));
+  offer();
+  answer();
+  learn_both();
+
+  std::vector<std::vector<std::uint8_t>> sent;
+  for (const auto& [count, payload] : std::vector<std::pair<int, std::size_t>>{
+           {12, 160}, {1, 80}, {5, 160}, {3, 1388}, {2, 48}, {1, 160}, {20, 160}}) {
+    for (int i = 0; i < count; ++i) {
+      auto packet = rtp_packet(alice_seq, kAliceSsrc, payload);
+      packet[12] = kFromAlice;
+      packet[13] = static_cast<std::uint8_t>(alice_seq >> 8);
+      packet[14] = static_cast<std::uint8_t>(alice_seq);
+      ++alice_seq;
+      sent.push_back(std::move(packet));
+    }
+  }
+  for (const auto& packet : sent) {
+    alice.send_to(alice_sends_to, packet);
+  }
+  const auto at_bob = bob_receive.receive_count(sent.size(), 3s);
+
+  ASSERT_EQ(at_bob.size(), sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(at_bob[i].bytes, sent[i]) << "datagram " << i;
+    EXPECT_EQ(at_bob[i].from, bob_sends_to);
+  }
+}
+
 TEST_F(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
   start(loopback_config(41100, 41199));
   offer();

@@ -8,6 +8,7 @@
 #include "relay_server/store/sqlite_directory.h"
 #include "tests/relay_server/temp_dir.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ protected:
       config.socket_names = {"udp:127.0.0.1:5060", "udp:127.0.0.2:5060"};
       config.max_message_size = 4096;
       config.max_transactions = max_transactions_;
+      if (configure_) {
+        configure_(config);
+      }
       core_ = std::make_unique<ProxyCore>(config, *directory_, random_, secret_, admission_);
     }
     return *core_;
@@ -142,6 +146,7 @@ protected:
   std::vector<std::uint8_t> secret_ = std::vector<std::uint8_t>(32, 0x5a);
   ProxyCore::Admission admission_;
   std::size_t max_transactions_ = 1000;
+  std::function<void(ProxyCoreConfig&)> configure_;  // before the core is built
   Clock clock_{TimePoint{std::chrono::hours(1)}, UnixSeconds{std::chrono::seconds(1'800'000'000)}};
   std::unique_ptr<ProxyCore> core_;
   std::unique_ptr<sip::DigestClient> client_;

@@ -1,0 +1,118 @@
+// ForkingProxy: the response contexts of a stateful proxy (RFC 3261 §16.6-§16.10). One
+// context per server transaction forwards the request to every target in parallel, relays
+// provisional responses and every 2xx at once, cancels the other branches after a 2xx or a
+// 6xx, chooses the best final response when all branches are done (§16.7 step 6: 6xx, else
+// the lowest class; 3xx relayed, not followed; 401/407 challenges aggregated; 503 as 500),
+// forwards a matched CANCEL to the pending branches (§16.10) and runs Timer C (§16.8).
+// Sans-IO: it talks to the transaction layer through ProxyOutput.
+#pragma once
+
+#include "protocol/core/error.h"
+#include "protocol/core/time.h"
+#include "protocol/sip/message.h"
+#include "protocol/sip/transaction.h"
+#include "relay_server/proxy/flow_route.h"
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tipring::relay {
+
+// What a context needs from the layer below.
+class ProxyOutput {
+public:
+  virtual ~ProxyOutput() = default;
+  // Sends `request` (its Via still to be added with `branch`) over `to` as a client
+  // transaction.
+  virtual Result<sip::TransactionId> forward_request(sip::Message request, std::string_view branch,
+                                                     const FlowAddress& to, TimePoint now) = 0;
+  // Sends `response` (our Via already removed) through server transaction `server`.
+  virtual void forward_response(sip::TransactionId server, sip::Message response,
+                                TimePoint now) = 0;
+  virtual void cancel_branch(sip::TransactionId client, TimePoint now) = 0;
+};
+
+// One place the request goes.
+struct ProxyTarget {
+  sip::Uri request_uri;
+  FlowAddress flow;
+  std::string record_route;  // the Record-Route value to add, empty for none
+  std::string aor;           // the callee's AOR when the target is one of its bindings
+};
+
+struct ForkingConfig {
+  // Timer C (§16.8): "greater than 3 minutes".
+  Duration timer_c = std::chrono::minutes(3) + std::chrono::seconds(1);
+  // How long a cancelled branch may take to send its final response before it counts as
+  // 408 (§9.1: 64*T1).
+  Duration cancel_wait = std::chrono::seconds(32);
+};
+
+// The §16.7 step 6 choice among final responses (all non-2xx, Via already removed).
+// Challenges of every 401/407 are gathered into the chosen one; 503 becomes 500.
+[[nodiscard]] sip::Message choose_best_response(const std::vector<sip::Message>& finals);
+
+class ForkingProxy {
+public:
+  ForkingProxy(ForkingConfig config, ProxyOutput& out);
+
+  // Forwards `request` (validated, Max-Forwards decremented, Route processed) to each
+  // target; branch i gets Via branch `branch_base` + "." + i.
+  void start(sip::TransactionId server, const sip::Message& request,
+             const std::vector<ProxyTarget>& targets, std::string_view branch_base, TimePoint now);
+
+  // A response from client transaction `client`; false if no context knows it.
+  bool on_response(sip::TransactionId client, sip::Message response, TimePoint now);
+  // Timer B/F of a branch: counts as a 408 (§16.7 step 2... §16.8).
+  bool on_client_timeout(sip::TransactionId client, TimePoint now);
+  // §16.10: the upstream CANCELled server transaction `server`.
+  void on_cancel(sip::TransactionId server, TimePoint now);
+  // The server transaction is gone: the context ends.
+  void on_server_terminated(sip::TransactionId server);
+
+  void on_timer(TimePoint now);
+  [[nodiscard]] TimePoint next_deadline() const;
+  [[nodiscard]] std::size_t context_count() const { return contexts_.size(); }
+  // The context's request as received (for the core's bookkeeping), if there is one.
+  [[nodiscard]] const sip::Message* request_of(sip::TransactionId server) const;
+  // The client transactions of `server`'s branches that have no final response yet.
+  [[nodiscard]] std::vector<sip::TransactionId> pending_branches(sip::TransactionId server) const;
+
+private:
+  struct Branch {
+    sip::TransactionId client = 0;
+    ProxyTarget target;
+    bool provisional = false;  // a 101-199 arrived: Timer C runs, CANCEL may be sent
+    bool done = false;         // a final response arrived (or was synthesized)
+    bool cancelled = false;
+    TimePoint timer_c_at = TimePoint::max();
+    TimePoint give_up_at = TimePoint::max();  // after CANCEL: count as 408 then
+  };
+  struct Context {
+    sip::TransactionId server = 0;
+    sip::Message request;
+    bool invite = false;
+    bool final_sent = false;
+    bool cancelled = false;  // by the upstream CANCEL
+    bool no_new_branches = false;
+    std::vector<Branch> branches;
+    std::vector<sip::Message> finals;  // non-2xx finals, our Via removed
+  };
+
+  void on_final(Context& context, Branch& branch, sip::Message response, TimePoint now);
+  void cancel_pending(Context& context, TimePoint now);
+  void cancel_branch(Branch& branch, TimePoint now);
+  void finish_if_done(Context& context, TimePoint now);
+  void synthesize_timeout(Context& context, Branch& branch, TimePoint now);
+
+  ForkingConfig config_;
+  ProxyOutput& out_;
+  std::unordered_map<sip::TransactionId, Context> contexts_;               // by server
+  std::unordered_map<sip::TransactionId, sip::TransactionId> context_of_;  // client -> server
+};
+
+}  // namespace tipring::relay

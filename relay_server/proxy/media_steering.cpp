@@ -1,0 +1,129 @@
+#include "relay_server/proxy/media_steering.h"
+
+#include "protocol/sdp/direction.h"
+#include "protocol/sdp/rewrite.h"
+#include "protocol/sdp/session_description.h"
+
+namespace tipring::relay {
+namespace {
+
+bool carries_offer_answer(sip::Method method) {
+  return method == sip::Method::Invite || method == sip::Method::Update;
+}
+
+}  // namespace
+
+bool has_sdp(const sip::Message& message) {
+  if (message.body().empty()) {
+    return false;
+  }
+  auto type = message.content_type();
+  return type && type->is("application", "sdp");
+}
+
+Result<MediaSide> read_media_side(std::string_view text, std::string_view signalling_source) {
+  auto sdp = sdp::parse(text);
+  if (!sdp) {
+    return tl::unexpected(sdp.error());
+  }
+  auto audio = sdp::audio_endpoint(*sdp);
+  if (!audio) {
+    return tl::unexpected(audio.error());
+  }
+  const auto& media = sdp->media[audio->media_index];
+  const auto direction = sdp::declared_direction(*sdp, audio->media_index);
+  MediaSide side;
+  side.advertised_address = audio->address.address;
+  side.advertised_port = audio->address.port;
+  side.advertised_rtcp_port = audio->rtcp_port.value_or(0);
+  side.signalling_source = std::string(signalling_source);
+  side.rtcp_mux = media.attributes.has("rtcp-mux");
+  side.held = direction == sdp::Direction::sendonly || direction == sdp::Direction::inactive ||
+              side.advertised_address == "0.0.0.0";
+  return side;
+}
+
+Result<std::string> steer_sdp(std::string_view text, const MediaChannel& channel) {
+  auto sdp = sdp::parse(text);
+  if (!sdp) {
+    return tl::unexpected(sdp.error());
+  }
+  auto audio = sdp::audio_endpoint(*sdp);
+  if (!audio) {
+    return tl::unexpected(audio.error());
+  }
+  sdp::rewrite_media_endpoint(*sdp, audio->media_index,
+                              sdp::MediaAddress{channel.address, channel.rtp_port}, true,
+                              channel.rtcp_port);
+  sdp::rewrite_origin_address(*sdp, channel.address);
+  sdp::strip_ice(*sdp);
+  auto& attributes = sdp->media[audio->media_index].attributes;
+  attributes.remove("rtcp-mux");
+  if (channel.rtcp_mux) {
+    attributes.add("rtcp-mux");
+  }
+  return sdp::serialize(*sdp);
+}
+
+Result<void> MediaSteering::on_offer(sip::Message& request, std::string_view source_ip) {
+  if (!carries_offer_answer(request.method()) || !has_sdp(request)) {
+    return {};
+  }
+  auto side = read_media_side(request.body(), source_ip);
+  if (!side) {
+    ++failures_;
+    return tl::unexpected(side.error());
+  }
+  auto channel = legs_.offer(request.call_id(), request.from_tag(), request.to_tag(), *side);
+  if (!channel) {
+    ++failures_;
+    return tl::unexpected(channel.error());
+  }
+  auto body = steer_sdp(request.body(), *channel);
+  if (!body) {
+    ++failures_;
+    return tl::unexpected(body.error());
+  }
+  request.set_body(*body, "application/sdp");
+  return {};
+}
+
+void MediaSteering::on_response(const sip::Message& request, sip::Message& response,
+                                std::string_view source_ip) {
+  const int status = response.status_code();
+  if (!carries_offer_answer(request.method())) {
+    return;
+  }
+  if (status >= 300) {
+    // A failed initial INVITE (error, CANCEL's 487, timeout's 408) ends the call's media;
+    // a failed re-INVITE leaves the call as it was.
+    if (request.method() == sip::Method::Invite && request.to_tag().empty()) {
+      legs_.release(request.call_id(), request.from_tag());
+    }
+    return;
+  }
+  if (status < 180 || !has_sdp(response) || !has_sdp(request)) {
+    return;  // late offers (offer in the 2xx, answer in the ACK) are not steered
+  }
+  auto side = read_media_side(response.body(), source_ip);
+  if (!side) {
+    ++failures_;
+    return;
+  }
+  auto channel = legs_.answer(request.call_id(), request.from_tag(), response.to_tag(), *side);
+  if (!channel) {
+    ++failures_;
+    return;
+  }
+  if (auto body = steer_sdp(response.body(), *channel)) {
+    response.set_body(*body, "application/sdp");
+  } else {
+    ++failures_;
+  }
+}
+
+void MediaSteering::on_bye(const sip::Message& bye) {
+  legs_.release(bye.call_id(), {});
+}
+
+}  // namespace tipring::relay

@@ -1,0 +1,80 @@
+// MediaSteering: the proxy's side of DESIGN.md's call setup steps 2 and 5. For each
+// INVITE (or UPDATE) carrying an SDP offer and each response carrying its answer, it asks
+// the media relay for a leg per side — giving the client's advertised channel (c=/m=) and
+// the IP its signalling came from, which the relay's latching rule needs — and rewrites
+// the SDP (c=, m= port, a=rtcp, o= address; ICE removed) so each client sends its media to
+// its relay channel. Legs are released on BYE and when an INVITE fails (final error,
+// CANCEL, timeout). MediaLegs is the seam: the in-process MediaRelay, or an ng client.
+#pragma once
+
+#include "protocol/core/error.h"
+#include "protocol/sip/message.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tipring::relay {
+
+// What signalling says about one party's media (the relay's MediaParty, without its types).
+struct MediaSide {
+  std::string advertised_address;  // SDP c= (IP literal); empty if none
+  std::uint16_t advertised_port = 0;
+  std::uint16_t advertised_rtcp_port = 0;  // a=rtcp, 0 for none
+  std::string signalling_source;           // IP the SIP message came from
+  bool rtcp_mux = false;
+  bool held = false;
+};
+
+// Where a party is told to send its media.
+struct MediaChannel {
+  std::string address;
+  std::uint16_t rtp_port = 0;
+  std::uint16_t rtcp_port = 0;
+  bool rtcp_mux = true;
+};
+
+class MediaLegs {
+public:
+  virtual ~MediaLegs() = default;
+  // The offerer (`from_tag`, the dialog's tags as the request carries them) describes its
+  // media; returns the channel to write into the SDP sent to the other party.
+  virtual Result<MediaChannel> offer(std::string_view call_id, std::string_view from_tag,
+                                     std::string_view to_tag, const MediaSide& offerer) = 0;
+  // The answerer describes its media; returns the channel for the SDP sent back.
+  virtual Result<MediaChannel> answer(std::string_view call_id, std::string_view from_tag,
+                                      std::string_view to_tag, const MediaSide& answerer) = 0;
+  // Releases the call's legs (only those of `from_tag` when given).
+  virtual void release(std::string_view call_id, std::string_view from_tag) = 0;
+};
+
+// Reads the first audio stream of an SDP body.
+Result<MediaSide> read_media_side(std::string_view sdp, std::string_view signalling_source);
+// Points the SDP's audio stream at `channel`.
+Result<std::string> steer_sdp(std::string_view sdp, const MediaChannel& channel);
+
+class MediaSteering {
+public:
+  explicit MediaSteering(MediaLegs& legs) : legs_(legs) {}
+
+  // An INVITE/UPDATE with an SDP offer about to be forwarded: its body now points at the
+  // relay. Fails (the caller answers 488/500) when the SDP or the relay refuses.
+  Result<void> on_offer(sip::Message& request, std::string_view source_ip);
+  // A response about to go upstream to `request`: an 18x/2xx answer is steered; a failed
+  // initial INVITE releases its legs.
+  void on_response(const sip::Message& request, sip::Message& response, std::string_view source_ip);
+  // A BYE passing through: the call's legs go.
+  void on_bye(const sip::Message& bye);
+
+  [[nodiscard]] std::uint64_t failures() const { return failures_; }
+
+private:
+  MediaLegs& legs_;
+  std::uint64_t failures_ = 0;
+};
+
+// Whether `message` carries an SDP body.
+[[nodiscard]] bool has_sdp(const sip::Message& message);
+
+}  // namespace tipring::relay

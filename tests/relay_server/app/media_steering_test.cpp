@@ -1,0 +1,161 @@
+// The proxy steering a call's media through the real in-process MediaRelay on 127.0.0.1:
+// SDP offers and answers are rewritten to relay channels, RTP between two loopback
+// "clients" flows through the relay, and the legs are released on BYE, on a failed
+// INVITE, on CANCEL and on timeout. Signalling is fed to ProxyCore as datagrams on a fake
+// clock; only the media is real UDP.
+#include "protocol/sdp/rewrite.h"
+#include "protocol/sdp/session_description.h"
+#include "relay_server/app/in_process_media.h"
+#include "tests/relay_server/media/rtp_packet_builder.h"
+#include "tests/relay_server/media/udp_peer.h"
+#include "tests/relay_server/proxy/proxy_call_fixture.h"
+
+namespace tipring::relay::testing {
+namespace {
+
+std::string sdp_for(std::uint16_t port) {
+  return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+         "m=audio " +
+         std::to_string(port) +
+         " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+         "a=rtcp-mux\r\n";
+}
+
+sdp::AudioEndpoint audio_of(const sip::Message& message) {
+  auto parsed = sdp::parse(message.body());
+  EXPECT_TRUE(parsed) << message.body();
+  return parsed ? *sdp::audio_endpoint(*parsed) : sdp::AudioEndpoint{};
+}
+
+MediaRelayConfig relay_config() {
+  MediaRelayConfig config;
+  config.bind_address = "127.0.0.1";
+  config.port_min = 43000;
+  config.port_max = 43999;
+  config.workers = 1;
+  config.probation_packets = 2;
+  return config;
+}
+
+class MediaSteeringTest : public ProxyCallFixture {
+protected:
+  void SetUp() override {
+    ASSERT_TRUE(relay_.start());
+    core().attach_media(legs_);
+    register_both();
+  }
+  void TearDown() override { relay_.stop(); }
+
+  // alice's INVITE with her media port, as bob receives it.
+  sip::Message invite_bob() {
+    RequestText invite;
+    invite.body = sdp_for(alice_media_.local().port);
+    const auto out = send_authenticated(invite);
+    auto at_bob = first_request(out, bob_ua().flow, sip::Method::Invite);
+    EXPECT_TRUE(at_bob);
+    return at_bob ? *at_bob : sip::Message::response(999);
+  }
+
+  MediaRelay relay_{relay_config()};
+  InProcessMediaLegs legs_{relay_};
+  UdpPeer alice_media_{"127.0.0.1"};
+  UdpPeer bob_media_{"127.0.0.1"};
+};
+
+TEST_F(MediaSteeringTest, OfferAndAnswerPointEachClientAtItsRelayChannelAndMediaFlows) {
+  const auto invite = invite_bob();
+  const auto offered = audio_of(invite);
+  EXPECT_EQ(offered.address.address, "127.0.0.1");
+  EXPECT_GE(offered.address.port, 43000);
+  EXPECT_NE(offered.address.port, alice_media_.local().port);
+  EXPECT_EQ(relay_.session_count(), 1U);
+
+  const auto answered = send(response_text(invite, 200, "btag", "<sip:bob@10.0.1.7:5062>",
+                                           sdp_for(bob_media_.local().port)),
+                             bob_ua().flow, 1);
+  const auto ok = first_response(answered, alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  const auto answer = audio_of(*ok);
+  EXPECT_GE(answer.address.port, 43000);
+  EXPECT_NE(answer.address.port, offered.address.port);
+
+  // Each client sends to the channel in the SDP it received; after probation, each hears
+  // the other through the relay.
+  const Endpoint alice_sends_to{*IpAddress::parse("127.0.0.1"), answer.address.port};
+  const Endpoint bob_sends_to{*IpAddress::parse("127.0.0.1"), offered.address.port};
+  bool alice_heard = false;
+  bool bob_heard = false;
+  for (std::uint16_t seq = 1; seq <= 40 && !(alice_heard && bob_heard); ++seq) {
+    alice_media_.send_to(alice_sends_to, rtp_packet(seq, 0xa11ce));
+    bob_media_.send_to(bob_sends_to, rtp_packet(seq, 0xb0b));
+    for (const auto& d : bob_media_.drain(std::chrono::milliseconds(20))) {
+      bob_heard = bob_heard || (d.from == bob_sends_to && d.bytes.size() == 172);
+    }
+    for (const auto& d : alice_media_.drain(std::chrono::milliseconds(20))) {
+      alice_heard = alice_heard || (d.from == alice_sends_to && d.bytes.size() == 172);
+    }
+  }
+  EXPECT_TRUE(alice_heard);
+  EXPECT_TRUE(bob_heard);
+
+  // alice hangs up: the BYE goes to bob and the relay lets the call go.
+  RequestText bye;
+  bye.method = "BYE";
+  bye.request_uri = "sip:bob@10.0.1.7:5062";
+  bye.to_tag = "btag";
+  bye.cseq = 3;
+  bye.branch = "z9hG4bKbye1";
+  bye.contact.clear();
+  for (std::size_t i = 0; i < ok->header_count(); ++i) {
+    if (ok->header(i).id == sip::HeaderId::RecordRoute) {
+      bye.routes.emplace_back(ok->header(i).value);
+    }
+  }
+  const auto out = send(request_text(bye), alice_ua().flow);
+  EXPECT_TRUE(first_request(out, bob_ua().flow, sip::Method::Bye));
+  EXPECT_EQ(relay_.session_count(), 0U);
+}
+
+TEST_F(MediaSteeringTest, RejectedInviteReleasesItsLegs) {
+  const auto invite = invite_bob();
+  EXPECT_EQ(relay_.session_count(), 1U);
+  const auto out = send(response_text(invite, 486, "btag"), bob_ua().flow, 1);
+  ASSERT_TRUE(first_final(out, alice_ua().flow));
+  EXPECT_EQ(relay_.session_count(), 0U);
+}
+
+TEST_F(MediaSteeringTest, CancelledInviteReleasesItsLegs) {
+  const auto invite = invite_bob();
+  (void)send(response_text(invite, 180, "btag"), bob_ua().flow, 1);
+  RequestText cancel;
+  cancel.method = "CANCEL";
+  cancel.cseq = 2;
+  cancel.branch = "z9hG4bKinv1x";
+  cancel.contact.clear();
+  (void)send(request_text(cancel), alice_ua().flow);
+  EXPECT_EQ(relay_.session_count(), 1U);  // until the callee confirms with 487
+  const auto out = send(response_text(invite, 487, "btag"), bob_ua().flow, 1);
+  ASSERT_EQ(first_final(out, alice_ua().flow)->status_code(), 487);
+  EXPECT_EQ(relay_.session_count(), 0U);
+}
+
+TEST_F(MediaSteeringTest, UnansweredInviteReleasesItsLegsWhenItTimesOut) {
+  (void)invite_bob();
+  const auto out = advance(std::chrono::seconds(33));
+  ASSERT_TRUE(first_final(out, alice_ua().flow));
+  EXPECT_EQ(first_final(out, alice_ua().flow)->status_code(), 408);
+  EXPECT_EQ(relay_.session_count(), 0U);
+}
+
+TEST_F(MediaSteeringTest, OfferWhoseSdpCannotBeSteeredIs488AndNotForwarded) {
+  RequestText invite;
+  invite.body = "v=0\r\nthis is not sdp\r\n";
+  const auto out = send_authenticated(invite);
+  ASSERT_TRUE(first_final(out, alice_ua().flow));
+  EXPECT_EQ(first_final(out, alice_ua().flow)->status_code(), 488);
+  EXPECT_FALSE(first_request(out, bob_ua().flow, sip::Method::Invite));
+  EXPECT_EQ(relay_.session_count(), 0U);
+}
+
+}  // namespace
+}  // namespace tipring::relay::testing
