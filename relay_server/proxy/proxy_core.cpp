@@ -69,6 +69,9 @@ void ProxyCore::on_datagram(std::string_view bytes, const sip::Peer& from, std::
     if (bytes.size() >= 4) {
       ++counters_.keepalives;
       outgoing_.push_back({socket, from, "\r\n"});
+      // The poll: a held INVITE for a client behind this NAT goes out on the new flow.
+      forking_.on_flow_seen({}, FlowAddress{from, socket}, false, clock.now);
+      drain(clock);
     }
     return;
   }
@@ -198,6 +201,13 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
         ++counters_.auth_failures;
       }
       respond(server, result.response, clock.now);
+      if (result.outcome == RegisterOutcome::updated) {
+        // The poll: INVITEs held for this user go to the flow it registered from.
+        if (auto to = request.to()) {
+          forking_.on_flow_seen("sip:" + to->uri.user + "@" + config_.registrar.domain,
+                                FlowAddress{from, socket}, true, clock.now);
+        }
+      }
       return;
     }
     case sip::Method::Options:
@@ -207,6 +217,11 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
                       "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, MESSAGE, REFER");
         ok.add_header(sip::HeaderId::Supported, "outbound, path");
         respond(server, ok, clock.now);
+        // The poll: an OPTIONS keepalive also brings INVITEs held for its sender.
+        if (auto from_user = request.from()) {
+          forking_.on_flow_seen("sip:" + from_user->uri.user + "@" + config_.registrar.domain,
+                                FlowAddress{from, socket}, false, clock.now);
+        }
         return;
       }
       break;
@@ -296,6 +311,14 @@ void ProxyCore::forward_response(sip::TransactionId server, sip::Message respons
     }
   }
   respond(server, response, now);
+}
+
+ProxyTarget ProxyCore::retarget(const ProxyTarget& target, const FlowAddress& flow,
+                                const sip::Message& request) {
+  ProxyTarget moved = target;
+  moved.flow = flow;
+  moved.record_route = router_.record_route(target.caller, flow, request.from_tag());
+  return moved;
 }
 
 void ProxyCore::cancel_branch(sip::TransactionId client, TimePoint now) {

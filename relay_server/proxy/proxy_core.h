@@ -90,6 +90,8 @@ public:
     return layer_.client_count() + layer_.server_count();
   }
   [[nodiscard]] std::size_t proxy_context_count() const { return forking_.context_count(); }
+  // INVITEs held for the poll (their callee's flow did not answer).
+  [[nodiscard]] std::size_t held_invite_count() const { return forking_.held_count(); }
 
 private:
   void on_request(sip::TransactionId server, const sip::Message& request, const sip::Peer& from,
@@ -112,6 +114,8 @@ private:
                                              const FlowAddress& to, TimePoint now) override;
   void forward_response(sip::TransactionId server, sip::Message response, TimePoint now) override;
   void cancel_branch(sip::TransactionId client, TimePoint now) override;
+  ProxyTarget retarget(const ProxyTarget& target, const FlowAddress& flow,
+                       const sip::Message& request) override;
   [[nodiscard]] bool addressed_to_us(const sip::Message& request) const;
 
   ProxyCoreConfig config_;

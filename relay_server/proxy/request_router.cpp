@@ -206,7 +206,7 @@ RoutingDecision RequestRouter::route_by_route_set(Preprocessed pre) {
   if (!next || is_own_address(*next)) {
     return refuse(pre.request, 404, "No Route To Target");
   }
-  decision.targets.push_back(ProxyTarget{*uri, *next, {}, {}});
+  decision.targets.push_back(ProxyTarget{*uri, *next, {}, {}, {}});
   decision.request = std::move(pre.request);
   return decision;
 }
@@ -254,8 +254,8 @@ RoutingDecision RequestRouter::route_initial(Preprocessed pre, const FlowAddress
     decision.action = RoutingAction::forward;
     decision.branch_base =
         std::string(kBranchPrefix) + loop_hash(pre.request) + "-" + random_.token(8);
-    decision.targets.push_back(
-        ProxyTarget{*uri, *next, record_route(source, std::nullopt, pre.request.from_tag()), {}});
+    decision.targets.push_back(ProxyTarget{
+        *uri, *next, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
     decision.request = std::move(pre.request);
     decision.user = std::move(user);
     return decision;
@@ -310,7 +310,7 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
       if (auto peer = config_.peer_proxy(binding.owner_proxy)) {
         forwarded_to.push_back(binding.owner_proxy);
         decision.targets.push_back(ProxyTarget{
-            uri, *peer, record_route(source, std::nullopt, pre.request.from_tag()), aor});
+            uri, *peer, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
       }
       continue;
     }
@@ -324,8 +324,8 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
                      socket == config_.socket_names.end()
                          ? 0
                          : static_cast<std::size_t>(socket - config_.socket_names.begin())};
-    decision.targets.push_back(
-        ProxyTarget{*contact, flow, record_route(source, flow, pre.request.from_tag()), aor});
+    decision.targets.push_back(ProxyTarget{
+        *contact, flow, record_route(source, flow, pre.request.from_tag()), aor, source});
   }
   if (decision.targets.empty()) {
     return refuse(pre.request, 480);

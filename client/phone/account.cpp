@@ -1,0 +1,411 @@
+#include "client/phone/account.h"
+
+#include "client/phone/call.h"
+
+#include <QHostInfo>
+#include <QNetworkDatagram>
+#include <QSysInfo>
+#include <QUuid>
+
+namespace tipring::client {
+namespace {
+
+constexpr std::string_view kOpenRule = "account settings";
+
+sdp::LocalCapabilities capabilities_for(const QStringList& codecs) {
+  sdp::LocalCapabilities caps;
+  for (const QString& name : codecs) {
+    const QString n = name.toLower();
+    if (n == QLatin1String("opus")) {
+      caps.codecs.push_back(sdp::opus_codec());
+    } else if (n == QLatin1String("pcmu")) {
+      caps.codecs.push_back(sdp::pcmu_codec());
+    } else if (n == QLatin1String("pcma")) {
+      caps.codecs.push_back(sdp::pcma_codec());
+    }
+  }
+  return caps;
+}
+
+// An IP address for a host name or literal (RFC 3263 reduced to A records).
+Result<QHostAddress> resolve_host(const QString& host) {
+  QString bare = host;
+  if (bare.startsWith('[') && bare.endsWith(']')) {
+    bare = bare.mid(1, bare.size() - 2);
+  }
+  QHostAddress address;
+  if (address.setAddress(bare)) {
+    return address;
+  }
+  const QHostInfo info = QHostInfo::fromName(bare);
+  for (const QHostAddress& a : info.addresses()) {
+    if (a.protocol() == QAbstractSocket::IPv4Protocol) {
+      return a;
+    }
+  }
+  if (!info.addresses().isEmpty()) {
+    return info.addresses().first();
+  }
+  return fail(kOpenRule, "cannot resolve '" + host.toStdString() + "'");
+}
+
+// The local address the system would use towards `to` (a connected UDP socket sends
+// nothing): the address our Via, Contact and SDP must name.
+QHostAddress route_source(const QHostAddress& to, quint16 port) {
+  QUdpSocket probe;
+  probe.connectToHost(to, port);
+  const QHostAddress local = probe.localAddress();
+  if (local.isNull() || local == QHostAddress::AnyIPv4 || local == QHostAddress::Any) {
+    return QHostAddress::LocalHost;
+  }
+  return local;
+}
+
+sip::Uri with_sip_scheme(const QString& text, bool* ok) {
+  QString t = text.trimmed();
+  if (!t.startsWith(QLatin1String("sip:")) && !t.startsWith(QLatin1String("sips:"))) {
+    t.prepend(QLatin1String("sip:"));
+  }
+  auto uri = sip::Uri::parse(t.toStdString());
+  *ok = uri.has_value() && !uri->user.empty() && !uri->host.empty();
+  return uri.value_or(sip::Uri{});
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
+                                               CallMediaFactory media_factory) {
+  bool ok = false;
+  const sip::Uri aor = with_sip_scheme(s.aor, &ok);
+  if (!ok) {
+    return fail(kOpenRule, "'" + s.aor.toStdString() + "' is not a SIP address (user@domain)");
+  }
+  UserAgentConfig config;
+  config.aor = aor;
+  config.display_name = s.display_name.toStdString();
+  config.auth_user = s.auth_user.isEmpty() ? aor.user : s.auth_user.toStdString();
+  config.password = s.password.toStdString();
+  config.media = capabilities_for(s.codecs);
+  config.user_agent = "Tipring/" TIPRING_VERSION;
+  config.keepalive_interval = std::chrono::seconds(s.keepalive_s);
+
+  QHostAddress first_hop;
+  quint16 first_hop_port = 5060;
+  if (!s.proxy.isEmpty()) {
+    QString proxy = s.proxy.trimmed();
+    if (!proxy.startsWith(QLatin1String("sip:"))) {
+      proxy.prepend(QLatin1String("sip:"));
+    }
+    auto uri = sip::Uri::parse(proxy.toStdString());
+    if (!uri || uri->host.empty()) {
+      return fail(kOpenRule, "--proxy '" + s.proxy.toStdString() + "' is not a SIP URI");
+    }
+    auto address = resolve_host(QString::fromStdString(uri->host));
+    if (!address) {
+      return tl::unexpected(address.error());
+    }
+    first_hop = *address;
+    first_hop_port = uri->port.value_or(5060);
+    config.outbound_proxy =
+        sip::Peer{first_hop.toString().toStdString(), first_hop_port, sip::Transport::udp};
+  } else if (auto address = resolve_host(QString::fromStdString(aor.host))) {
+    first_hop = *address;
+  }
+
+  auto random = std::make_unique<SystemRandom>();
+  const QHostAddress bind = !s.bind_address.isNull() ? s.bind_address
+                            : first_hop.isNull()     ? QHostAddress(QHostAddress::LocalHost)
+                                                     : route_source(first_hop, first_hop_port);
+  auto account = std::unique_ptr<Account>(new Account(nullptr, std::move(random), media_factory));
+  if (!account->socket_.bind(bind, s.sip_port)) {
+    return fail(kOpenRule, "cannot bind the SIP socket to " + bind.toString().toStdString() + ": " +
+                               account->socket_.errorString().toStdString());
+  }
+  config.local =
+      LocalFlow{bind.toString().toStdString(), account->socket_.localPort(), sip::Transport::udp};
+  if (s.register_account) {
+    RegistrationConfig reg;
+    reg.aor = aor;
+    reg.registrar = sip::Uri::sip({}, aor.host, aor.port);
+    reg.auth_user = config.auth_user;
+    reg.password = config.password;
+    reg.display_name = config.display_name;
+    reg.expires_s = static_cast<std::uint32_t>(s.register_expiry_s);
+    const QString seed = QString::fromLatin1(QSysInfo::machineUniqueId()) + s.aor;
+    reg.instance_id =
+        s.instance_id.isEmpty()
+            ? "urn:uuid:" +
+                  QUuid::createUuidV5(QUuid(), seed).toString(QUuid::WithoutBraces).toStdString()
+            : s.instance_id.toStdString();
+    reg.user_agent = config.user_agent;
+    config.registration = reg;
+  }
+  account->ua_ = std::make_unique<UserAgent>(std::move(config), *account->random_);
+  return account;
+}
+
+Account::Account(std::unique_ptr<UserAgent> ua, std::unique_ptr<SystemRandom> random,
+                 CallMediaFactory media_factory)
+    : random_(std::move(random)), ua_(std::move(ua)), media_factory_(std::move(media_factory)) {
+  timer_.setSingleShot(true);
+  connect(&socket_, &QUdpSocket::readyRead, this, &Account::on_ready_read);
+  connect(&timer_, &QTimer::timeout, this, [this] {
+    ua_->on_timer(steady_now());
+    pump();
+  });
+}
+
+Account::~Account() {
+  for (const auto& call : calls_) {
+    delete call.data();
+  }
+}
+
+void Account::start() {
+  ua_->start(steady_now());
+  pump();
+}
+
+void Account::stop() {
+  ua_->shutdown(steady_now());
+  pump();
+}
+
+void Account::on_ready_read() {
+  while (socket_.hasPendingDatagrams()) {
+    const QNetworkDatagram d = socket_.receiveDatagram();
+    if (!d.isValid()) {
+      continue;
+    }
+    QHostAddress sender = d.senderAddress();
+    bool v4 = false;
+    const quint32 ipv4 = sender.toIPv4Address(&v4);
+    if (v4) {
+      sender = QHostAddress(ipv4);  // an IPv4-mapped IPv6 source is an IPv4 peer
+    }
+    const QByteArray data = d.data();
+    ua_->on_datagram(std::string_view(data.constData(), static_cast<std::size_t>(data.size())),
+                     sip::Peer{sender.toString().toStdString(),
+                               static_cast<std::uint16_t>(d.senderPort()), sip::Transport::udp},
+                     steady_now());
+  }
+  pump();
+}
+
+void Account::pump() {
+  if (pumping_) {
+    return;  // an event handler acted on the core; the outer loop drains what it produced
+  }
+  pumping_ = true;
+  for (bool busy = true; busy;) {
+    busy = false;
+    while (auto d = ua_->poll_datagram()) {
+      busy = true;
+      socket_.writeDatagram(d->bytes.data(), static_cast<qint64>(d->bytes.size()),
+                            QHostAddress(QString::fromStdString(d->peer.host)), d->peer.port);
+    }
+    while (auto event = ua_->poll_event()) {
+      busy = true;
+      on_event(*event);
+    }
+  }
+  pumping_ = false;
+  const TimePoint deadline = ua_->next_deadline();
+  if (deadline == TimePoint::max()) {
+    timer_.stop();
+    return;
+  }
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady_now());
+  // Round up so the core is woken at or after its deadline, never just before it.
+  timer_.start(static_cast<int>(
+      std::clamp<std::chrono::milliseconds::rep>(wait.count() + 1, 0, 86'400'000)));
+}
+
+void Account::on_event(const UaEvent& event) {
+  using Kind = UaEvent::Kind;
+  switch (event.kind) {
+    case Kind::registration_changed: {
+      emit statusChanged();
+      const bool now_registered = isRegistered();
+      if (now_registered && !was_registered_) {
+        emit registered();
+      }
+      if (ua_->registration()->state() == RegistrationState::failed) {
+        emit registrationFailed(reason());
+      }
+      was_registered_ = now_registered;
+      return;
+    }
+    case Kind::incoming_call:
+      on_incoming(event);
+      return;
+    case Kind::transfer_requested:
+      on_transfer_requested(event);
+      return;
+    default:
+      break;
+  }
+  Call* call = find(event.call);
+  if (call == nullptr) {
+    return;
+  }
+  switch (event.kind) {
+    case Kind::call_state_changed:
+      call->on_state_changed();
+      break;
+    case Kind::media_changed:
+      call->on_media(*event.media);
+      break;
+    case Kind::hold_changed:
+      call->on_hold_changed();
+      break;
+    case Kind::dtmf_received:
+      call->on_dtmf(event.digit);
+      break;
+    case Kind::transfer_failed:
+      call->on_transfer_failed(event.status);
+      break;
+    default:
+      break;
+  }
+}
+
+void Account::on_incoming(const UaEvent& event) {
+  Call* call = adopt(event.call, nullptr);
+  if (event.replaces != 0) {
+    // RFC 3891: the new call takes the old one's place without ringing.
+    call->answer();
+    if (CallSession* old = ua_->find_call(event.replaces)) {
+      old->hangup(steady_now(), end_reason::kReplaced);
+      ua_->settle(steady_now());
+    }
+    emit callAdded(call);
+    return;
+  }
+  emit callAdded(call);
+  emit incomingCall(call);
+}
+
+void Account::on_transfer_requested(const UaEvent& event) {
+  auto target = sip::Uri::parse(event.target);
+  auto media = open_media();
+  if (!target || !media) {
+    if (CallSession* referring = ua_->find_call(event.call)) {
+      referring->report_transfer_progress(500, steady_now());
+    }
+    return;
+  }
+  auto handle =
+      ua_->call_transfer_target(event.call, *target, media_address(**media), steady_now());
+  if (!handle) {
+    return;
+  }
+  emit callAdded(adopt(*handle, std::move(*media)));
+}
+
+Result<std::unique_ptr<CallMedia>> Account::open_media() {
+  if (!media_factory_) {
+    return fail("media", "no media configured for this account");
+  }
+  return media_factory_();
+}
+
+sdp::MediaAddress Account::media_address(const CallMedia& media) const {
+  sdp::MediaAddress local = media.local_address();
+  if (local.address.empty() || local.address == "0.0.0.0" || local.address == "::") {
+    local.address = ua_->config().local.host;
+  }
+  return local;
+}
+
+Call* Account::call(const QString& target, QString* error) {
+  auto uri = resolve_target(target.toStdString(), ua_->config().aor);
+  if (!uri) {
+    if (error != nullptr) {
+      *error = QString::fromStdString(uri.error().detail);
+    }
+    return nullptr;
+  }
+  auto media = open_media();
+  if (!media) {
+    if (error != nullptr) {
+      *error = QString::fromStdString(media.error().describe());
+    }
+    return nullptr;
+  }
+  auto handle = ua_->call(*uri, media_address(**media), steady_now());
+  if (!handle) {
+    if (error != nullptr) {
+      *error = QString::fromStdString(handle.error().detail);
+    }
+    return nullptr;
+  }
+  Call* call = adopt(*handle, std::move(*media));
+  emit callAdded(call);
+  pump();
+  return call;
+}
+
+Call* Account::adopt(CallHandle handle, std::unique_ptr<CallMedia> media) {
+  auto* call = new Call(*this, handle, std::move(media));
+  calls_.append(call);
+  return call;
+}
+
+Call* Account::find(CallHandle handle) const {
+  for (const auto& pointer : calls_) {
+    Call* call = pointer.data();
+    if (call != nullptr && call->handle() == handle) {
+      return call;
+    }
+  }
+  return nullptr;
+}
+
+QList<Call*> Account::calls() const {
+  QList<Call*> out;
+  for (const auto& call : calls_) {
+    if (call) {
+      out.append(call.data());
+    }
+  }
+  return out;
+}
+
+QString Account::aor() const {
+  return QString::fromStdString(ua_->config().aor.to_string());
+}
+
+QString Account::state() const {
+  const Registration* reg = ua_->registration();
+  return reg == nullptr
+             ? QStringLiteral("unregistered")
+             : QString::fromLatin1(to_string(reg->state()).data(),
+                                   static_cast<qsizetype>(to_string(reg->state()).size()));
+}
+
+QString Account::reason() const {
+  const Registration* reg = ua_->registration();
+  return reg == nullptr ? QString() : QString::fromStdString(reg->reason());
+}
+
+QString Account::publicAddress() const {
+  const Registration* reg = ua_->registration();
+  if (reg == nullptr || !reg->public_address()) {
+    return {};
+  }
+  return QString::fromStdString(reg->public_address()->host + ":" +
+                                std::to_string(reg->public_address()->port));
+}
+
+QString Account::localAddress() const {
+  const LocalFlow& local = ua_->config().local;
+  return QString::fromStdString(local.host + ":" + std::to_string(local.port));
+}
+
+bool Account::isRegistered() const {
+  const Registration* reg = ua_->registration();
+  return reg != nullptr && reg->state() == RegistrationState::registered;
+}
+
+}  // namespace tipring::client
