@@ -178,6 +178,7 @@ Result<void> RelayApp::start_proxy() {
   pc.router.echo_user = c.sip.echo_user;
   pc.router.callback_user = c.sip.callback_user;
   pc.forking.poll_window = std::chrono::seconds(c.sip.poll_window_s);
+  pc.callback.delay = std::chrono::seconds(c.sip.callback_delay_s);
   auto admission = [this](AdmissionClass kind, const sip::Peer&, TimePoint now) {
     return current_source_ == nullptr ||
            flood_guard_.admit(kind == AdmissionClass::invite ? RateLimitedMethod::invite
