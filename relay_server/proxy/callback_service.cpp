@@ -151,6 +151,7 @@ bool CallbackService::on_response(sip::TransactionId client, const sip::Message&
                       call->flows[branch]);
   if (!call->answered) {
     call->answered = true;
+    call->answered_branch = branch;
     for (std::size_t i = 0; i < call->branches.size(); ++i) {
       if (i != branch && call->branches[i] != 0) {
         out_.cancel_branch(call->branches[i], now);  // §13.2.2.4: the first 2xx wins
@@ -186,8 +187,18 @@ sip::Message CallbackService::answer_in_dialog(const sip::Message& request) {
 }
 
 void CallbackService::end_call(const std::string& call_id) {
+  auto found = calls_.find(call_id);
+  if (found == calls_.end()) {
+    return;
+  }
+  const Call& call = found->second;
+  for (std::size_t i = 0; i < call.branches.size(); ++i) {
+    if (call.branches[i] != 0 && !(call.answered && i == call.answered_branch)) {
+      out_.abandon_branch(call.branches[i]);  // cancelled, and never answered the CANCEL
+    }
+  }
   media_.close(call_id);
-  calls_.erase(call_id);
+  calls_.erase(found);
 }
 
 void CallbackService::on_timer(const Clock& clock) {

@@ -72,6 +72,7 @@ private:
     std::vector<sip::TransactionId> branches;
     std::vector<FlowAddress> flows;  // per branch
     bool answered = false;
+    std::size_t answered_branch = 0;
     TimePoint ends_at = TimePoint::max();
   };
 

@@ -358,6 +358,12 @@ void ProxyCore::forward_response(sip::TransactionId server, sip::Message respons
   respond(server, response, now);
 }
 
+void ProxyCore::abandon_branch(sip::TransactionId client) {
+  if (layer_.client(client) != nullptr) {
+    layer_.on_transport_error(client);  // terminates it; its events find no context
+  }
+}
+
 ProxyTarget ProxyCore::retarget(const ProxyTarget& target, const FlowAddress& flow,
                                 const sip::Message& request) {
   ProxyTarget moved = target;

@@ -118,6 +118,7 @@ private:
                                              const FlowAddress& to, TimePoint now) override;
   void forward_response(sip::TransactionId server, sip::Message response, TimePoint now) override;
   void cancel_branch(sip::TransactionId client, TimePoint now) override;
+  void abandon_branch(sip::TransactionId client) override;
   ProxyTarget retarget(const ProxyTarget& target, const FlowAddress& flow,
                        const sip::Message& request) override;
   void send_stateless(sip::Message request, std::string_view branch,
