@@ -318,12 +318,7 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
     if (!contact) {
       continue;
     }
-    const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
-                                  binding.flow.local_socket);
-    FlowAddress flow{{binding.flow.address, binding.flow.port, sip::Transport::udp},
-                     socket == config_.socket_names.end()
-                         ? 0
-                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
+    const auto flow = flow_of(binding);
     decision.targets.push_back(ProxyTarget{
         *contact, flow, record_route(source, flow, pre.request.from_tag()), aor, source});
   }
@@ -332,6 +327,30 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
   }
   decision.request = std::move(pre.request);
   return decision;
+}
+
+FlowAddress RequestRouter::flow_of(const Binding& binding) const {
+  const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
+                                binding.flow.local_socket);
+  return FlowAddress{{binding.flow.address, binding.flow.port, sip::Transport::udp},
+                     socket == config_.socket_names.end()
+                         ? 0
+                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
+}
+
+std::vector<ProxyTarget> RequestRouter::contact_targets(std::string_view aor, UnixSeconds wall) {
+  std::vector<ProxyTarget> targets;
+  auto bindings = directory_.bindings_for(aor, wall);
+  if (!bindings) {
+    return targets;
+  }
+  for (const auto& binding : *bindings) {
+    auto contact = sip::Uri::parse(binding.contact_uri);
+    if (contact && (binding.owner_proxy.empty() || binding.owner_proxy == config_.proxy_id)) {
+      targets.push_back(ProxyTarget{*contact, flow_of(binding), {}, std::string(aor), {}});
+    }
+  }
+  return targets;
 }
 
 std::string RequestRouter::record_route(const FlowAddress& source,

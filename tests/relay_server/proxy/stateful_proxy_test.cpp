@@ -271,6 +271,24 @@ TEST_F(StatefulProxyTest, TimerCCancelsARingingBranchThatNeverAnswers) {
   EXPECT_EQ(first_final(ended, alice_ua().flow)->status_code(), 487);
 }
 
+TEST_F(StatefulProxyTest, CancelledBranchThatNeverAnswersEndsIn408AndLeavesNoTransaction) {
+  configure_ = [](ProxyCoreConfig& config) { config.forking.timer_c = std::chrono::seconds(200); };
+  register_both();
+  const auto out = send_authenticated({});
+  const auto invite = *first_request(out, bob_ua().flow, sip::Method::Invite);
+  (void)send(response_text(invite, 180, "b1"), bob_ua().flow, 1);
+  ASSERT_TRUE(
+      first_request(advance(std::chrono::seconds(200)), bob_ua().flow, sip::Method::Cancel));
+  // bob ignores the CANCEL: after 64*T1 the branch counts as 408 and is let go.
+  const auto given_up = advance(std::chrono::seconds(32));
+  ASSERT_TRUE(first_final(given_up, alice_ua().flow));
+  EXPECT_EQ(first_final(given_up, alice_ua().flow)->status_code(), 408);
+  // The 408's retransmissions end at Timer H; then nothing is left in the tables.
+  (void)advance(std::chrono::seconds(40));
+  EXPECT_EQ(core().transaction_count(), 0U);
+  EXPECT_EQ(core().proxy_context_count(), 0U);
+}
+
 TEST_F(StatefulProxyTest, MaxForwardsZeroIs483) {
   register_both();
   RequestText request;
