@@ -216,7 +216,8 @@ TEST_F(MediaSessionPair, DropsAndCountsPacketsFromAStrangerAndNeverPlaysThem) {
   bob_->stop();
 
   EXPECT_EQ(stats.packets_from_strangers_dropped, sent);
-  const auto tail = last_half_second(heard("bob_heard.wav"));
+  const auto bob_heard = heard("bob_heard.wav");
+  const auto tail = last_half_second(bob_heard);
   EXPECT_NEAR(at::dominant_frequency(tail, audio::kEngineRateHz, 200, 3500, 5), kAliceHz, 10);
   EXPECT_LT(at::power_at(tail, 3000.0, audio::kEngineRateHz),
             0.01 * at::power_at(tail, kAliceHz, audio::kEngineRateHz));
