@@ -57,6 +57,9 @@ CodecCase opus_case() {
 CodecCase pcmu_case() {
   return {"pcmu", {"PCMU", 0, 8000, 1, {}}, 101, 8000};
 }
+CodecCase pcma_case() {
+  return {"pcma", {"PCMA", 8, 8000, 1, {}}, 101, 8000};
+}
 
 void write_tone(const std::string& path, double frequency_hz) {
   auto writer = audio::WavWriter::create(path, audio::kEngineRateHz);
@@ -179,7 +182,8 @@ TEST_P(MediaSessionCodecs, EachSideHearsTheOthersToneAtItsFrequency) {
   EXPECT_NEAR(at::dominant_frequency(alice_tail, audio::kEngineRateHz, 200, 3000, 5), kBobHz, 10);
 }
 
-INSTANTIATE_TEST_SUITE_P(Codecs, MediaSessionCodecs, ::testing::Values(opus_case(), pcmu_case()),
+INSTANTIATE_TEST_SUITE_P(Codecs, MediaSessionCodecs,
+                         ::testing::Values(opus_case(), pcmu_case(), pcma_case()),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(MediaSessionPair, DropsAndCountsPacketsFromAStrangerAndNeverPlaysThem) {
@@ -392,6 +396,19 @@ TEST_F(MediaSessionPair, WithoutRtcpMuxRtcpGoesToPortPlusOneFromTheOneSocket) {
   }
   EXPECT_GT(rtp_packets, 100);
   EXPECT_GT(rtcp_packets, 0);
+}
+
+TEST_F(MediaSessionPair, ApplyRefusesACodecOrAddressItCannotUse) {
+  auto g722 = towards(*bob_, pcmu_case());
+  g722.codec = {"G722", 9, 8000, 1, {}};
+  const auto refused = alice_->apply(g722);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().detail.find("G722"), std::string::npos);
+  auto hostname = towards(*bob_, pcmu_case());
+  hostname.remote.address = "relay.example.org";
+  EXPECT_FALSE(alice_->apply(hostname));
+  run(100ms);
+  EXPECT_EQ(alice_->stats().packets_sent, 0U) << "nothing starts on a refused apply()";
 }
 
 TEST(MediaSessionOpen, BindsAnEvenPortInTheConfiguredRange) {
