@@ -269,6 +269,10 @@ TEST_F(MediaSessionPair, SendDtmfIsRefusedWhenTelephoneEventWasNotNegotiated) {
   media.telephone_event_payload_type.reset();
   ASSERT_TRUE(alice_->apply(media));
   EXPECT_FALSE(alice_->send_dtmf('5', 100ms));
+  auto opus_with_8k_events = towards(*bob_, opus_case());
+  opus_with_8k_events.telephone_event_clock_rate = 8000;
+  ASSERT_TRUE(alice_->apply(opus_with_8k_events));
+  EXPECT_FALSE(alice_->send_dtmf('5', 100ms));
 }
 
 TEST_F(MediaSessionPair, RtcpReportsCarryLossJitterAndRoundTripIntoStats) {
