@@ -45,6 +45,9 @@ public:
   // Loss the peer reports (RTCP fraction lost); Opus turns FEC up or down with it.
   virtual void set_reported_loss_percent(int percent) = 0;
   virtual void set_bitrate_bps(int bitrate_bps) = 0;
+  // The codec's algorithmic look-ahead at its clock rate: how far the decoded signal lags
+  // the input on top of the frame (Opus: 6.5 ms in SILK/hybrid modes; G.711: none).
+  virtual std::size_t lookahead_samples() const { return 0; }
 };
 
 class AudioDecoder {

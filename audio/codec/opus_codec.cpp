@@ -63,6 +63,12 @@ void OpusVoiceEncoder::set_bitrate_bps(int bitrate_bps) {
   opus_encoder_ctl(encoder_.get(), OPUS_SET_BITRATE(bitrate_bps));
 }
 
+std::size_t OpusVoiceEncoder::lookahead_samples() const {
+  opus_int32 samples = 0;
+  opus_encoder_ctl(encoder_.get(), OPUS_GET_LOOKAHEAD(&samples));
+  return samples > 0 ? static_cast<std::size_t>(samples) : 0;
+}
+
 Result<std::size_t> OpusVoiceEncoder::encode(std::span<const std::int16_t> pcm,
                                              std::span<std::uint8_t> out) {
   if (pcm.size() != frame_samples_) {

@@ -28,6 +28,7 @@ public:
                              std::span<std::uint8_t> out) override;
   void set_reported_loss_percent(int percent) override;
   void set_bitrate_bps(int bitrate_bps) override;
+  std::size_t lookahead_samples() const override;
 
 private:
   OpusVoiceEncoder(std::unique_ptr<OpusEncoder, OpusEncoderDeleter> encoder,

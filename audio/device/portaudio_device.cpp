@@ -267,6 +267,10 @@ std::optional<DeviceEvent> PortAudioDevice::poll_event() {
     const std::string lost = (output_ ? output_->name : input_->name).describe();
     const DeviceRole role = config_.output ? config_.output_role : DeviceRole::input;
     close_stream();
+    // With our streams closed PortAudio can re-enumerate (unless another device, e.g. the
+    // ringer, still streams), so the fallback and the user's next choice see what is
+    // plugged in now rather than the list from before the unplug.
+    const auto refreshed = library_.refresh();
     auto reopened = open_stream(true);
     if (reopened) {
       events_.push_back({DeviceEvent::Kind::fell_back_to_default, role, lost});
@@ -274,6 +278,9 @@ std::optional<DeviceEvent> PortAudioDevice::poll_event() {
       close_stream();
       events_.push_back(
           {DeviceEvent::Kind::stream_failed, role, lost + ": " + reopened.error().detail});
+    }
+    if (refreshed && *refreshed) {
+      events_.push_back({DeviceEvent::Kind::device_list_changed, role, lost + " is gone"});
     }
   }
   if (events_.empty()) {

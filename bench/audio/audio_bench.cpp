@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <opus/opus.h>
 #include <speex/speex_jitter.h>
 #include <time.h>
 
@@ -46,13 +47,20 @@ std::vector<std::int16_t> voiced(std::size_t samples, int rate) {
 }
 
 // --- 1. CPU per call: encode + decode + jitter buffer, one direction each way ---------
-void cpu_per_call(CodecKind kind, int complexity, double seconds) {
+struct CallCost {
+  double encode_s = 0.0;
+  double decode_s = 0.0;  // the same packets through a bare decoder
+  double total_s = 0.0;   // encode + (decode inside the jitter buffer) + the buffer itself
+};
+
+CallCost measure_call(CodecKind kind, int complexity, double seconds) {
   CodecSettings settings;
   settings.kind = kind;
   settings.complexity = complexity;
   const int rate = clock_rate_hz(kind);
   auto encoder = std::move(make_encoder(settings).value());
   auto decoder = std::move(make_decoder(kind).value());
+  auto bare_decoder = std::move(make_decoder(kind).value());
   JitterBufferConfig config;
   config.clock_rate_hz = rate;
   tipring::audio::JitterBuffer buffer(*decoder, config);
@@ -61,21 +69,24 @@ void cpu_per_call(CodecKind kind, int complexity, double seconds) {
   const auto signal = voiced(frames * frame, rate);
   std::vector<std::uint8_t> payload(1500);
   std::vector<std::int16_t> out(buffer.pull_samples());
+  std::vector<std::int16_t> decoded(frame);
 
   // Encoding first (timed on its own), then decoding through the jitter buffer.
   std::vector<std::vector<std::uint8_t>> encoded(frames);
+  CallCost cost;
   const double start = thread_cpu_seconds();
   for (std::size_t f = 0; f < frames; ++f) {
     const auto bytes = encoder->encode(std::span(signal).subspan(f * frame, frame), payload);
     encoded[f].assign(payload.begin(), payload.begin() + static_cast<long>(*bytes));
   }
-  const double encode_cpu = thread_cpu_seconds() - start;
+  cost.encode_s = thread_cpu_seconds() - start;
+  const double jitter_start = thread_cpu_seconds();
   for (std::size_t f = 0; f < frames; ++f) {
     MediaPacket packet;
     packet.sequence_number = static_cast<std::uint16_t>(f);
     packet.rtp_timestamp = static_cast<std::uint32_t>(f * frame);
     packet.ssrc = 1;
-    packet.payload = std::move(encoded[f]);
+    packet.payload = encoded[f];
     // 2 ms of jitter so the buffer does real work; arrival on the 10 ms grid.
     packet.arrival = TimePoint{Duration{static_cast<std::int64_t>(f) * 20'000 + (f % 3) * 1'000}};
     buffer.insert(std::move(packet));
@@ -84,11 +95,89 @@ void cpu_per_call(CodecKind kind, int complexity, double seconds) {
           out, TimePoint{Duration{static_cast<std::int64_t>(f) * 20'000 + pull * 10'000 + 5'000}});
     }
   }
-  const double cpu = thread_cpu_seconds() - start;
-  std::printf("| %s | %d | %.0f s | %.3f s (encode %.3f s) | %.2f %% |\n",
-              kind == CodecKind::opus ? "Opus 20 ms"
-                                      : (kind == CodecKind::pcmu ? "PCMU 20 ms" : "PCMA 20 ms"),
-              complexity, seconds, cpu, encode_cpu, 100.0 * cpu / seconds);
+  cost.total_s = cost.encode_s + (thread_cpu_seconds() - jitter_start);
+  // Not part of the call: the same packets through a bare decoder, to split the remainder
+  // into decoding and the jitter buffer's own work.
+  const double decode_start = thread_cpu_seconds();
+  for (const auto& p : encoded) {
+    (void)bare_decoder->decode(p, decoded);
+  }
+  cost.decode_s = thread_cpu_seconds() - decode_start;
+  return cost;
+}
+
+const char* codec_label(CodecKind kind) {
+  return kind == CodecKind::opus ? "Opus 20 ms"
+                                 : (kind == CodecKind::pcmu ? "PCMU 20 ms" : "PCMA 20 ms");
+}
+
+void cpu_per_call(CodecKind kind, int complexity, double seconds) {
+  // The median of three runs: this VM's two cores are shared, and a neighbour's burst
+  // inflates one run's CPU time (cache and SMT contention), never shrinks it.
+  std::vector<CallCost> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back(measure_call(kind, complexity, seconds));
+  }
+  std::sort(runs.begin(), runs.end(),
+            [](const CallCost& a, const CallCost& b) { return a.total_s < b.total_s; });
+  const CallCost& c = runs[1];
+  const double jitter_s = std::max(0.0, c.total_s - c.encode_s - c.decode_s);
+  std::printf("| %s | %d | %.0f s | %.3f s | %.2f %% | %.2f %% | %.2f %% | %.2f %% |\n",
+              codec_label(kind), complexity, seconds, c.total_s, 100.0 * c.total_s / seconds,
+              100.0 * c.encode_s / seconds, 100.0 * c.decode_s / seconds,
+              100.0 * jitter_s / seconds);
+}
+
+// Where libopus's encoder time goes, by complexity: libopus 1.3.1 switches SILK's
+// noise-shaping quantiser to more delayed-decision states at 4, 6 and 8
+// (silk/control_codec.c) and, in a float build, runs the tonality/speech analysis from 7
+// (src/opus_encoder.c). Encoder only, median of three.
+void opus_encoder_by_complexity(double seconds) {
+  for (int complexity : {2, 4, 5, 6, 7, 8, 10}) {
+    std::vector<double> runs;
+    for (int i = 0; i < 3; ++i) {
+      runs.push_back(measure_call(CodecKind::opus, complexity, seconds).encode_s);
+    }
+    std::sort(runs.begin(), runs.end());
+    std::printf("| %d | %.2f %% |\n", complexity, 100.0 * runs[1] / seconds);
+  }
+}
+
+// Does the 48 kHz input cost? The same voiced signal into libopus directly at 48 kHz and
+// at 16 kHz (where SILK needs no internal resampling and the analysis runs on a third of
+// the samples), complexity 8, 32 kbit/s, VoIP; encoder only, median of three.
+void opus_encoder_by_input_rate(double seconds) {
+  for (const int rate : {48000, 16000}) {
+    std::vector<double> runs;
+    for (int run = 0; run < 3; ++run) {
+      int error = OPUS_OK;
+      OpusEncoder* encoder = opus_encoder_create(rate, 1, OPUS_APPLICATION_VOIP, &error);
+      if (encoder == nullptr || error != OPUS_OK) {
+        return;
+      }
+      opus_encoder_ctl(encoder, OPUS_SET_COMPLEXITY(8));
+      opus_encoder_ctl(encoder, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+      opus_encoder_ctl(encoder, OPUS_SET_BITRATE(32000));
+      const auto frame = static_cast<std::size_t>(rate / 50);
+      const auto frames = static_cast<std::size_t>(seconds * 50);
+      const auto signal = voiced(frames * frame, rate);
+      std::vector<unsigned char> payload(1500);
+      long bytes = 0;  // used, so the calls cannot be dropped
+      const double start = thread_cpu_seconds();
+      for (std::size_t f = 0; f < frames; ++f) {
+        bytes +=
+            std::max(0, opus_encode(encoder, signal.data() + f * frame, static_cast<int>(frame),
+                                    payload.data(), static_cast<opus_int32>(payload.size())));
+      }
+      runs.push_back(thread_cpu_seconds() - start);
+      opus_encoder_destroy(encoder);
+      if (bytes == 0) {
+        return;
+      }
+    }
+    std::sort(runs.begin(), runs.end());
+    std::printf("| %d kHz | %.2f %% |\n", rate / 1000, 100.0 * runs[1] / seconds);
+  }
 }
 
 // --- 2. Latency through the pipeline ---------------------------------------------------
@@ -130,12 +219,21 @@ void capture_latency(CodecKind kind) {
       }
     }
     (void)rate;
+    (void)decoded_total;
     const double latency = found_ms - static_cast<double>(click_at) / 48.0;
     worst_ms = std::max(worst_ms, latency);
     best_ms = std::min(best_ms, latency);
   }
-  std::printf("| capture -> packet, %s 20 ms | %.1f ms | %.1f ms | <= 25 ms (one frame + 5 ms) |\n",
-              kind == CodecKind::opus ? "Opus" : "PCMU", best_ms, worst_ms);
+  CodecSettings settings;
+  settings.kind = kind;
+  const auto encoder = std::move(make_encoder(settings).value());
+  const double lookahead_ms =
+      1000.0 * static_cast<double>(encoder->lookahead_samples()) / clock_rate_hz(kind);
+  std::printf(
+      "| capture -> packet, %s 20 ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | <= 25 ms (one "
+      "frame + 5 ms) |\n",
+      kind == CodecKind::opus ? "Opus" : "PCMU", best_ms, worst_ms, lookahead_ms,
+      worst_ms - 20.0 - lookahead_ms);
 }
 
 // Packet -> playout at zero jitter: a click in a packet's payload comes out of
@@ -192,7 +290,8 @@ void playout_latency(CodecKind kind) {
   }
   const double latency = heard_ms - arrival_ms - static_cast<double>(click_offset) * 1000.0 / rate;
   std::printf(
-      "| packet -> playout, %s, zero jitter | %.1f ms | target %.1f ms | <= target + 5 ms |\n",
+      "| packet -> playout, %s, zero jitter | %.1f ms | target %.1f ms | | | <= target + 5 ms "
+      "|\n",
       kind == CodecKind::opus ? "Opus" : "PCMU", latency, target_ms);
 }
 
@@ -313,13 +412,24 @@ int main(int argc, char** argv) {
   std::printf("### CPU per call (encode + decode + jitter buffer, %s of audio, one core)\n\n",
               quick ? "10 s" : "60 s");
   std::printf(
-      "| codec | complexity | audio | CPU time | share of one core |\n|---|---|---|---|---|\n");
+      "| codec | complexity | audio | CPU time | share of one core | encode | decode | jitter "
+      "buffer |\n|---|---|---|---|---|---|---|---|\n");
   cpu_per_call(CodecKind::opus, 8, seconds);
   cpu_per_call(CodecKind::opus, 10, seconds);
   cpu_per_call(CodecKind::pcmu, 0, seconds);
 
+  std::printf("\n### Opus encoder alone by complexity (%s of audio)\n\n", quick ? "10 s" : "60 s");
+  std::printf("| complexity | share of one core |\n|---|---|\n");
+  opus_encoder_by_complexity(seconds);
+
+  std::printf("\n### Opus encoder alone by input rate (complexity 8, %s of audio)\n\n",
+              quick ? "10 s" : "60 s");
+  std::printf("| input rate | share of one core |\n|---|---|\n");
+  opus_encoder_by_input_rate(seconds);
+
   std::printf(
-      "\n### Pipeline latency\n\n| path | best | worst / target | goal |\n|---|---|---|---|\n");
+      "\n### Pipeline latency\n\n| path | best | worst / target | codec look-ahead | worst - "
+      "frame - look-ahead | goal |\n|---|---|---|---|---|---|\n");
   capture_latency(CodecKind::opus);
   capture_latency(CodecKind::pcmu);
   playout_latency(CodecKind::opus);

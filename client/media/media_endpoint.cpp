@@ -405,8 +405,9 @@ void MediaEndpoint::run_due_work() {
   }
   if (remote_) {
     send_rtcp(rtcp_->write_report_if_due(t, send_buffer_));
-    if (pipeline_) {
+    if (pipeline_ && rtcp_->remote().reports != loss_reports_applied_) {
       // The peer's loss report steers how much Opus FEC we spend (RFC 7587 §3.3).
+      loss_reports_applied_ = rtcp_->remote().reports;
       pipeline_->set_reported_loss_percent(rtcp_->remote().fraction_lost * 100 / 256);
     }
   }

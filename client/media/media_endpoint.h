@@ -95,6 +95,7 @@ private:
   std::uint32_t last_media_timestamp_ = 0;
   std::uint32_t frame_samples_ = 0;
   std::optional<RtcpSession> rtcp_;
+  std::uint64_t loss_reports_applied_ = 0;  // remote reports already passed to the encoder
   std::optional<DtmfSender> dtmf_out_;
   DtmfReceiver dtmf_in_;
 

@@ -91,7 +91,10 @@ void MediaSession::set_muted(bool muted) {
 }
 
 bool MediaSession::send_dtmf(char digit, std::chrono::milliseconds duration) {
+  // RFC 4733 §2.1: events share the audio's clock; an event format at another rate could
+  // not be placed on the audio timeline, so it counts as not negotiated.
   if (endpoint_ == nullptr || !applied_ || !applied_->telephone_event_payload_type ||
+      applied_->telephone_event_clock_rate != applied_->codec.clock_rate ||
       !sdp::sends(applied_->direction) || !rtp::dtmf_event_from_char(digit)) {
     return false;
   }

@@ -76,8 +76,8 @@ public:
   tipring::Result<void> apply(const sdp::NegotiatedMedia& media);
   void set_muted(bool muted);
   bool muted() const { return muted_.load(); }
-  // Sends an RFC 4733 event; false when telephone-event was not negotiated, the digit is
-  // not a DTMF digit, or we may not send (hold).
+  // Sends an RFC 4733 event; false when telephone-event was not negotiated (or at another
+  // clock rate than the codec's), the digit is not a DTMF digit, or we may not send (hold).
   bool send_dtmf(char digit, std::chrono::milliseconds duration);
   // RTCP BYE, then the socket and the device close. Idempotent.
   void stop();

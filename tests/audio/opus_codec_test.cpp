@@ -41,6 +41,35 @@ TEST(OpusCodec, OneKilohertzToneComesBackAtOneKilohertzAndTheSameLevel) {
   EXPECT_NEAR(20.0 * std::log10(testing::rms(settled) / testing::rms(input)), 0.0, 1.0);
 }
 
+TEST(OpusCodec, ReportedLookAheadIsHowLateAClickComesOutOfTheDecoder) {
+  auto encoder = encoder_with({});
+  auto decoder = OpusVoiceDecoder::create(false).value();
+  const std::size_t lookahead = encoder->lookahead_samples();
+  EXPECT_GT(lookahead, 0U);
+  EXPECT_LT(lookahead, 960U);
+  // A short click in the middle of the fifth frame, silence elsewhere.
+  std::vector<std::int16_t> input(960 * 10, 0);
+  const std::size_t click = 960 * 4 + 480;
+  for (std::size_t i = click; i < click + 24; ++i) {
+    input[i] = 20000;
+  }
+  std::vector<std::int16_t> output;
+  std::vector<std::int16_t> frame(960);
+  for (std::size_t at = 0; at < input.size(); at += 960) {
+    const auto payload = encode(*encoder, std::span(input).subspan(at, 960));
+    ASSERT_EQ(decoder->decode(payload, frame).value(), 960U);
+    output.insert(output.end(), frame.begin(), frame.end());
+  }
+  std::size_t first_loud = 0;
+  while (first_loud < output.size() && std::abs(output[first_loud]) < 5000) {
+    ++first_loud;
+  }
+  ASSERT_LT(first_loud, output.size());
+  EXPECT_NEAR(static_cast<double>(first_loud), static_cast<double>(click + lookahead), 48.0)
+      << "within 1 ms of the input position plus the look-ahead";
+  EXPECT_EQ(make_encoder({CodecKind::pcmu}).value()->lookahead_samples(), 0U);
+}
+
 class OpusFrameDuration : public ::testing::TestWithParam<int> {};
 
 TEST_P(OpusFrameDuration, PacketsDecodeToTheirFrameDuration) {

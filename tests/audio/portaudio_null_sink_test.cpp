@@ -2,8 +2,10 @@
 // PulseAudio server with null sinks: a 1 kHz tone played to the sink comes back from its
 // monitor at the same frequency and level; the callback allocates nothing; a remembered
 // device that is missing falls back to the default; a sink that vanishes mid-call is
-// reported, without a crash or a hang. Label: integration. Skips (with a message) only
-// outside CI when pulseaudio is not installed; under CI=true it must run.
+// reported, without a crash or a hang; an unplugged "headset" (the only sink, unloaded by
+// the module index recorded when it was loaded) falls back to the new default sink, is
+// reported, and the call's audio is then heard there. Label: integration. Skips (with a
+// message) only outside CI when pulseaudio is not installed; under CI=true it must run.
 #include "audio/device/portaudio_device.h"
 #include "audio/device/portaudio_library.h"
 #include "tests/audio/allocation_counter.h"
@@ -174,6 +176,65 @@ TEST_F(PortAudioOnNullSink, SinkVanishingMidCallIsReportedWithoutACrashOrAHang) 
   EXPECT_TRUE(events_.front().kind == DeviceEvent::Kind::fell_back_to_default ||
               events_.front().kind == DeviceEvent::Kind::stream_failed);
   (*device)->stop();
+}
+
+TEST_F(PortAudioOnNullSink, UnpluggedOutputFallsBackToTheDefaultAndIsHeardThere) {
+  // A "headset": a sink of its own, visible to PortAudio as an ALSA device of that name,
+  // and the only sink, so that unplugging it kills our stream (PulseAudio would otherwise
+  // move the stream to another sink itself, and nobody would notice the unplug).
+  const int headset_module = server_.load_sink("tipring_headset");
+  ASSERT_GE(headset_module, 0);
+  ASSERT_EQ(server_.pactl("set-default-sink tipring_headset"), 0);
+  ASSERT_EQ(server_.pactl("set-default-source tipring_headset.monitor"), 0);
+  ASSERT_EQ(server_.unload_sink("tipring_sink"), 0);
+  ASSERT_EQ(server_.unload_sink("tipring_spare"), 0);
+  ASSERT_TRUE(server_.expose_sinks_to_alsa({"tipring_headset"}));
+  const auto refreshed = library_->refresh();
+  ASSERT_TRUE(refreshed) << refreshed.error().describe();
+  EXPECT_TRUE(*refreshed) << "the new device should change the list";
+  const DeviceName headset{"ALSA", "tipring_headset"};
+  ASSERT_TRUE(library_->resolve(headset, DeviceRole::output));
+
+  PortAudioConfig config;
+  config.input = kPulse;  // the default source: the headset's monitor for now
+  config.output = headset;
+  config.stall_timeout = Duration{300'000};
+  auto device = PortAudioDevice::create(*library_, config);
+  ASSERT_TRUE(device);
+  ASSERT_TRUE((*device)->start());
+  ASSERT_TRUE((*device)->output_device());
+  EXPECT_EQ((*device)->output_device()->name, headset);
+  const auto before = play_and_record(**device, 10.0, 48000);
+  ASSERT_TRUE(events_.empty()) << events_.front().detail;
+  ASSERT_GT(before.size(), 4800U);
+  EXPECT_NEAR(
+      testing::dominant_frequency(std::span(before).last(4800), kEngineRateHz, 200, 4000, 5),
+      1000.0, 5.0);
+
+  // Unplug exactly the headset, by the module index recorded when it was plugged in, and
+  // plug in loudspeakers, the new default, before the device next looks at its streams.
+  ASSERT_EQ(server_.unload_module(headset_module), 0);
+  const int speakers_module = server_.load_sink("tipring_speakers");
+  ASSERT_GE(speakers_module, 0);
+  ASSERT_EQ(server_.pactl("set-default-sink tipring_speakers"), 0);
+  ASSERT_EQ(server_.pactl("set-default-source tipring_speakers.monitor"), 0);
+  for (int i = 0; i < 60 && events_.empty(); ++i) {  // bounded: at most 30 s
+    play_and_record(**device, 0.5);
+  }
+  ASSERT_FALSE(events_.empty()) << "no event within 30 s after the headset vanished";
+  EXPECT_EQ(events_.front().kind, DeviceEvent::Kind::fell_back_to_default);
+  EXPECT_NE(events_.front().detail.find("tipring_headset"), std::string::npos)
+      << events_.front().detail;
+  ASSERT_TRUE((*device)->output_device());
+  EXPECT_TRUE((*device)->output_device()->is_default_output);
+
+  // The call goes on: the tone now plays on the loudspeakers, whose monitor we capture.
+  const auto after = play_and_record(**device, 10.0, 72000);
+  (*device)->stop();
+  ASSERT_GT(after.size(), 48000U);
+  const auto last_second = std::span(after).last(48000);
+  EXPECT_NEAR(testing::dominant_frequency(last_second, kEngineRateHz, 200, 4000, 5), 1000.0, 5.0);
+  EXPECT_GT(testing::rms(last_second), 3000.0);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tests/audio/pulse_server.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,10 @@ bool PrivatePulseServer::start(const std::vector<std::string>& sinks, std::strin
 }
 
 void PrivatePulseServer::stop() {
+  if (alsa_config_set_) {
+    ::unsetenv("ALSA_CONFIG_PATH");
+    alsa_config_set_ = false;
+  }
   if (pid_ > 0) {
     ::kill(pid_, SIGTERM);
     int status = 0;
@@ -127,6 +132,43 @@ int PrivatePulseServer::unload_sink(const std::string& sink) const {
                               "pactl list short modules | awk '/sink_name=" + sink +
                               "[ ]/ || /sink_name=" + sink + "$/ {print $1}') >/dev/null 2>&1";
   return std::system(command.c_str());
+}
+
+int PrivatePulseServer::load_sink(const std::string& sink) const {
+  const std::string command = "PULSE_SERVER=unix:" + socket_ +
+                              " pactl load-module module-null-sink sink_name=" + sink +
+                              " rate=48000 2>/dev/null";
+  FILE* out = ::popen(command.c_str(), "r");
+  if (out == nullptr) {
+    return -1;
+  }
+  int index = -1;
+  if (std::fscanf(out, "%d", &index) != 1) {
+    index = -1;
+  }
+  return ::pclose(out) == 0 ? index : -1;
+}
+
+int PrivatePulseServer::unload_module(int index) const {
+  return pactl("unload-module " + std::to_string(index));
+}
+
+bool PrivatePulseServer::expose_sinks_to_alsa(const std::vector<std::string>& sinks) {
+  const std::string path = directory_ + "/asound.conf";
+  {
+    std::ofstream config(path);
+    for (const auto& sink : sinks) {
+      config << "pcm." << sink << " {\n  type pulse\n  device " << sink << "\n  hint {\n"
+             << "    show on\n    description \"" << sink << "\"\n  }\n}\n";
+    }
+    if (!config) {
+      return false;
+    }
+  }
+  // The system configuration first (it defines the pulse plugin), then ours.
+  alsa_config_set_ =
+      ::setenv("ALSA_CONFIG_PATH", ("/usr/share/alsa/alsa.conf:" + path).c_str(), 1) == 0;
+  return alsa_config_set_;
 }
 
 int PrivatePulseServer::pactl(const std::string& arguments) const {

@@ -27,12 +27,22 @@ public:
   int pactl(const std::string& arguments) const;
   // Unloads the null sink named `sink` (as if that device were unplugged).
   int unload_sink(const std::string& sink) const;
+  // Loads another null sink ("plugs in" a device); returns its module index, the handle
+  // to unplug exactly that device later, or -1.
+  int load_sink(const std::string& sink) const;
+  int unload_module(int index) const;
+  // Makes each sink an ALSA device of its own name (an ALSA "pulse" PCM bound to that sink),
+  // so that PortAudio lists it like a USB headset; sets ALSA_CONFIG_PATH in this process
+  // (unset again by stop()).
+  // PortAudio sees them after its next (re-)initialisation.
+  bool expose_sinks_to_alsa(const std::vector<std::string>& sinks);
   const std::string& socket_path() const { return socket_; }
 
 private:
   std::string directory_;
   std::string socket_;
   pid_t pid_ = -1;
+  bool alsa_config_set_ = false;  // ALSA_CONFIG_PATH points into directory_
 };
 
 }  // namespace tipring::audio::testing

@@ -57,6 +57,9 @@ CodecCase opus_case() {
 CodecCase pcmu_case() {
   return {"pcmu", {"PCMU", 0, 8000, 1, {}}, 101, 8000};
 }
+CodecCase pcma_case() {
+  return {"pcma", {"PCMA", 8, 8000, 1, {}}, 101, 8000};
+}
 
 void write_tone(const std::string& path, double frequency_hz) {
   auto writer = audio::WavWriter::create(path, audio::kEngineRateHz);
@@ -179,7 +182,8 @@ TEST_P(MediaSessionCodecs, EachSideHearsTheOthersToneAtItsFrequency) {
   EXPECT_NEAR(at::dominant_frequency(alice_tail, audio::kEngineRateHz, 200, 3000, 5), kBobHz, 10);
 }
 
-INSTANTIATE_TEST_SUITE_P(Codecs, MediaSessionCodecs, ::testing::Values(opus_case(), pcmu_case()),
+INSTANTIATE_TEST_SUITE_P(Codecs, MediaSessionCodecs,
+                         ::testing::Values(opus_case(), pcmu_case(), pcma_case()),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(MediaSessionPair, DropsAndCountsPacketsFromAStrangerAndNeverPlaysThem) {
@@ -216,7 +220,8 @@ TEST_F(MediaSessionPair, DropsAndCountsPacketsFromAStrangerAndNeverPlaysThem) {
   bob_->stop();
 
   EXPECT_EQ(stats.packets_from_strangers_dropped, sent);
-  const auto tail = last_half_second(heard("bob_heard.wav"));
+  const auto bob_heard = heard("bob_heard.wav");
+  const auto tail = last_half_second(bob_heard);
   EXPECT_NEAR(at::dominant_frequency(tail, audio::kEngineRateHz, 200, 3500, 5), kAliceHz, 10);
   EXPECT_LT(at::power_at(tail, 3000.0, audio::kEngineRateHz),
             0.01 * at::power_at(tail, kAliceHz, audio::kEngineRateHz));
@@ -264,6 +269,10 @@ TEST_F(MediaSessionPair, SendDtmfIsRefusedWhenTelephoneEventWasNotNegotiated) {
   media.telephone_event_payload_type.reset();
   ASSERT_TRUE(alice_->apply(media));
   EXPECT_FALSE(alice_->send_dtmf('5', 100ms));
+  auto opus_with_8k_events = towards(*bob_, opus_case());
+  opus_with_8k_events.telephone_event_clock_rate = 8000;
+  ASSERT_TRUE(alice_->apply(opus_with_8k_events));
+  EXPECT_FALSE(alice_->send_dtmf('5', 100ms));
 }
 
 TEST_F(MediaSessionPair, RtcpReportsCarryLossJitterAndRoundTripIntoStats) {
@@ -297,6 +306,113 @@ TEST_F(MediaSessionPair, FirstPacketAndMediaTimeoutAreSignalled) {
     QCoreApplication::processEvents();
   }
   EXPECT_EQ(timeouts, 1);
+}
+
+TEST_F(MediaSessionPair, MuteSendsSilenceWithoutStoppingTheStream) {
+  connect_both(opus_case());
+  run(500ms);
+  alice_->set_muted(true);
+  EXPECT_TRUE(alice_->muted());
+  const auto before = alice_->stats().packets_sent;
+  run(1s);
+  const MediaStats muted = alice_->stats();
+  alice_->stop();
+  bob_->stop();
+  EXPECT_TRUE(muted.muted);
+  EXPECT_GE(muted.packets_sent - before, 45U) << "the RTP stream goes on (no DTX)";
+  const auto bob_heard = heard("bob_heard.wav");
+  EXPECT_LT(at::rms(last_half_second(bob_heard)), 100.0);
+}
+
+TEST_F(MediaSessionPair, CodecChangeOnReInviteKeepsTheAudioFlowing) {
+  connect_both(pcmu_case());
+  run(500ms);
+  connect_both(opus_case());
+  run(1s);
+  const MediaStats bob = bob_->stats();
+  alice_->stop();
+  bob_->stop();
+  EXPECT_EQ(bob.codec, "opus/48000/2");
+  const auto bob_heard = heard("bob_heard.wav");
+  const auto tail = last_half_second(bob_heard);
+  EXPECT_GT(at::rms(tail), 1000.0);
+  EXPECT_NEAR(at::dominant_frequency(tail, audio::kEngineRateHz, 200, 3000, 5), kAliceHz, 10);
+}
+
+TEST_F(MediaSessionPair, ReInviteToANewAddressMovesMediaAndTheOldPeerBecomesAStranger) {
+  connect_both(pcmu_case());
+  run(300ms);
+  // Carol takes over (a transfer, or the relay moved the call): Alice now talks to her.
+  auto carol = open_session("bob_in.wav", "carol_heard.wav");
+  ASSERT_TRUE(carol);
+  ASSERT_TRUE(carol->apply(towards(*alice_, pcmu_case())));
+  ASSERT_TRUE(alice_->apply(towards(*carol, pcmu_case())));
+  const auto strangers_before = alice_->stats().packets_from_strangers_dropped;
+  const auto bob_received_before = bob_->stats().packets_received;
+  for (int i = 0; i < 50; ++i) {
+    run(10ms);
+    carol->run_due_work();
+  }
+  EXPECT_GT(carol->stats().packets_received, 20U);
+  EXPECT_GT(alice_->stats().packets_from_strangers_dropped, strangers_before + 20U)
+      << "Bob still sends to Alice, and is no longer heard";
+  EXPECT_EQ(bob_->stats().packets_received, bob_received_before);
+}
+
+TEST_F(MediaSessionPair, WithoutRtcpMuxRtcpGoesToPortPlusOneFromTheOneSocket) {
+  // The peer is two plain sockets on an even port and the next one (RFC 3550 §11).
+  QUdpSocket rtp_socket;
+  QUdpSocket rtcp_socket;
+  quint16 port = 0;
+  for (quint16 candidate = 42000; candidate < 42400 && port == 0; candidate += 2) {
+    if (rtp_socket.bind(QHostAddress::LocalHost, candidate) &&
+        rtcp_socket.bind(QHostAddress::LocalHost, static_cast<quint16>(candidate + 1))) {
+      port = candidate;
+    } else {
+      rtp_socket.close();
+      rtcp_socket.close();
+    }
+  }
+  ASSERT_NE(port, 0);
+  auto media = towards(*bob_, pcmu_case());
+  media.remote = {"127.0.0.1", port};
+  media.rtcp_mux = false;
+  ASSERT_TRUE(alice_->apply(media));
+  run(4s);
+  const quint16 alice_port = alice_->local_address().port;
+  int rtp_packets = 0;
+  int rtcp_packets = 0;
+  std::array<char, 2048> buffer{};
+  QHostAddress from;
+  quint16 from_port = 0;
+  while (rtp_socket.hasPendingDatagrams()) {
+    const auto n = rtp_socket.readDatagram(buffer.data(), buffer.size(), &from, &from_port);
+    if (n >= 12 && from_port == alice_port && static_cast<std::uint8_t>(buffer[1]) == 0) {
+      ++rtp_packets;  // PCMU, marker clear
+    }
+  }
+  while (rtcp_socket.hasPendingDatagrams()) {
+    const auto n = rtcp_socket.readDatagram(buffer.data(), buffer.size(), &from, &from_port);
+    const auto type = static_cast<std::uint8_t>(buffer[1]);
+    if (n >= 8 && from_port == alice_port && (type == 200 || type == 201)) {
+      ++rtcp_packets;
+    }
+  }
+  EXPECT_GT(rtp_packets, 100);
+  EXPECT_GT(rtcp_packets, 0);
+}
+
+TEST_F(MediaSessionPair, ApplyRefusesACodecOrAddressItCannotUse) {
+  auto g722 = towards(*bob_, pcmu_case());
+  g722.codec = {"G722", 9, 8000, 1, {}};
+  const auto refused = alice_->apply(g722);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().detail.find("G722"), std::string::npos);
+  auto hostname = towards(*bob_, pcmu_case());
+  hostname.remote.address = "relay.example.org";
+  EXPECT_FALSE(alice_->apply(hostname));
+  run(100ms);
+  EXPECT_EQ(alice_->stats().packets_sent, 0U) << "nothing starts on a refused apply()";
 }
 
 TEST(MediaSessionOpen, BindsAnEvenPortInTheConfiguredRange) {
