@@ -158,7 +158,7 @@ TEST_F(PortAudioOnNullSink, SinkVanishingMidCallIsReportedWithoutACrashOrAHang) 
   PortAudioConfig config;
   config.input = kPulse;
   config.output = kPulse;
-  config.stall_timeout = Duration{300'000};
+  config.stall_timeout = Duration{1'000'000};  // a loaded CI machine can delay callbacks
   auto device = PortAudioDevice::create(*library_, config);
   ASSERT_TRUE(device);
   ASSERT_TRUE((*device)->start());
@@ -198,7 +198,7 @@ TEST_F(PortAudioOnNullSink, UnpluggedOutputFallsBackToTheDefaultAndIsHeardThere)
   PortAudioConfig config;
   config.input = kPulse;  // the default source: the headset's monitor for now
   config.output = headset;
-  config.stall_timeout = Duration{300'000};
+  config.stall_timeout = Duration{1'000'000};  // a loaded CI machine can delay callbacks
   auto device = PortAudioDevice::create(*library_, config);
   ASSERT_TRUE(device);
   ASSERT_TRUE((*device)->start());
