@@ -8,7 +8,20 @@
 #include <algorithm>
 
 namespace tipring::client {
+
 namespace {
+
+// §12.1.1: a UAS copies the request's Record-Route header fields, in order, into every
+// response that creates a dialog (1xx with a tag, 2xx), so the caller's later requests
+// (ACK, BYE, re-INVITE) come back through the proxies that asked to stay on the path.
+void copy_record_route(const sip::Message& request, sip::Message& response) {
+  for (std::size_t i = 0; i < request.header_count(); ++i) {
+    const sip::HeaderField field = request.header(i);
+    if (field.id == sip::HeaderId::RecordRoute) {
+      response.add_header(sip::HeaderId::RecordRoute, field.value);
+    }
+  }
+}
 
 constexpr std::string_view kSdpType = "application/sdp";
 constexpr std::string_view kAllow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY";
@@ -88,6 +101,7 @@ std::unique_ptr<CallSession> CallSession::make_incoming(CallHandle handle, CallE
     call->remote_offer_ = std::move(*offer);
   }
   sip::Message ringing = sip::make_response(invite, 180, {}, call->local_tag_);
+  copy_record_route(invite, ringing);
   ringing.add_header(sip::HeaderId::Contact, call->contact_value());
   ringing.add_header(sip::HeaderId::Allow, kAllow);
   if (auto dialog = sip::Dialog::as_uas(invite, ringing)) {
@@ -392,6 +406,7 @@ void CallSession::on_ack(const sip::Message& ack, TimePoint now) {
 void CallSession::answer_invite(sip::TransactionId tx, const sip::Message& request,
                                 std::string sdp_body, TimePoint now) {
   sip::Message ok = sip::make_response(request, 200, {}, local_tag_);
+  copy_record_route(request, ok);
   ok.add_header(sip::HeaderId::Contact, contact_value());
   ok.add_header(sip::HeaderId::Allow, kAllow);
   ok.add_header(sip::HeaderId::Supported, "replaces");

@@ -169,6 +169,32 @@ TEST_F(UserAgentTest, InviteWithoutOfferGetsOurOfferIn200AndTheAnswerFromTheAck)
   EXPECT_TRUE(finals(drain()).empty()) << "the ACK stopped 2xx retransmissions";
 }
 
+TEST_F(UserAgentTest, RingingAndAnswerCarryTheInvitesRecordRouteInOrder) {
+  // RFC 3261 §12.1.1: without the proxies' Record-Route in the 180 and 200, the caller's ACK
+  // and BYE would bypass them (and never cross the callee's NAT).
+  const std::string routes =
+      "Record-Route: <sip:198.18.0.10:5060;lr;tr-m=abc>\r\n"
+      "Record-Route: <sip:198.18.0.11;lr>, <sip:198.18.0.12;lr>\r\n";
+  bob.on_datagram(request("INVITE", "", sdp_offer("0", "a=sendrecv\r\n"), routes), kPeer, now);
+  auto ev = events();
+  ASSERT_EQ(ev.size(), 1U);
+  ASSERT_TRUE(bob.find_call(ev[0].call)->answer(media_of(2), now));
+  int checked = 0;
+  for (const sip::Message& m : drain()) {
+    if (m.status_code() != 180 && m.status_code() != 200) {
+      continue;
+    }
+    auto rr = m.record_routes();
+    ASSERT_TRUE(rr) << m.status_code();
+    ASSERT_EQ(rr->size(), 3U) << m.status_code();
+    EXPECT_EQ((*rr)[0].uri.host, "198.18.0.10");
+    EXPECT_EQ((*rr)[1].uri.host, "198.18.0.11");
+    EXPECT_EQ((*rr)[2].uri.host, "198.18.0.12");
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2) << "both the 180 and the 200";
+}
+
 TEST_F(UserAgentTest, InDialogRequestWithAnOldCSeqIsRefused500) {
   bob.on_datagram(request("INVITE", "", sdp_offer("0", "")), kPeer, now);
   const CallHandle h = events().at(0).call;
