@@ -175,6 +175,14 @@ Result<void> RelayApp::start_proxy() {
     pc.socket_names.push_back("udp:" + sip_->socket(i).local_address().to_string());
   }
   pc.router.advertised_address = c.sip.advertised_address;
+  for (std::size_t i = 0; i < sip_->socket_count() && c.sip.advertised_address.empty(); ++i) {
+    const auto ip = sip_->socket(i).local_address().ip_string();
+    if (ip == "0.0.0.0" || ip == "::") {
+      // Via and Record-Route would name the wildcard; peers could not answer or route back.
+      log_.warning("SIP listens on a wildcard address without sip.advertised_address",
+                   {{"listen", sip_->socket(i).local_address().to_string()}});
+    }
+  }
   pc.router.echo_user = c.sip.echo_user;
   pc.router.callback_user = c.sip.callback_user;
   pc.forking.poll_window = std::chrono::seconds(c.sip.poll_window_s);

@@ -107,8 +107,9 @@ TEST_F(StatefulProxyTest, InviteGoesToEveryContactOverItsStoredFlowAndSocket) {
 
   for (const auto& [ua, contact] : {std::pair{bob_ua(), "sip:bob@10.0.1.7:5062"},
                                     std::pair{bob_desk(), "sip:bob@10.0.2.9:5060"}}) {
+    const sip::Peer flow = ua.flow;  // clang 14 cannot capture a structured binding
     const auto it =
-        std::find_if(out.begin(), out.end(), [&](const Outgoing& o) { return o.peer == ua.flow; });
+        std::find_if(out.begin(), out.end(), [&](const Outgoing& o) { return o.peer == flow; });
     ASSERT_NE(it, out.end()) << contact;
     EXPECT_EQ(it->socket, ua.socket) << contact;
     const auto invite = *sip::Message::parse(it->bytes);
