@@ -18,6 +18,28 @@ TEST(Via, ParsesSentProtocolSentByAndParameters) {
   EXPECT_EQ(via->rport(), 60000);
 }
 
+// §8.1.1.7: an RFC 3261 branch begins with "z9hG4bK"; the bare cookie is a degenerate id
+// (RFC 4475 §3.2.1) and does not count, so the transaction layer answers it with 400.
+TEST(Via, Rfc3261BranchIsTheMagicCookieFollowedByAnId) {
+  struct Case {
+    std::string_view branch;
+    bool rfc3261;
+  };
+  constexpr Case kCases[] = {
+      {"z9hG4bK74bf9", true},  {"z9hG4bKx", true},   {"z9hG4bK", false}, {"z9hG4b", false},
+      {"Z9HG4BK74bf9", false}, {"390skdjuw", false}, {"", false},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(is_rfc3261_branch(c.branch), c.rfc3261) << "'" << c.branch << "'";
+    Via via;
+    via.host = "192.0.2.1";
+    if (!c.branch.empty()) {
+      via.set_branch(c.branch);
+    }
+    EXPECT_EQ(via.has_rfc3261_branch(), c.rfc3261) << "'" << c.branch << "'";
+  }
+}
+
 TEST(Via, ValuelessRportIsPresentWithoutAValue) {
   auto via = Via::parse("SIP/2.0/UDP [2001:db8::5];rport;branch=z9hG4bKx");
   ASSERT_TRUE(via) << via.error().describe();
