@@ -1,5 +1,7 @@
 #include "protocol/sip/via.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -37,6 +39,17 @@ TEST(Via, Rfc3261BranchIsTheMagicCookieFollowedByAnId) {
       via.set_branch(c.branch);
     }
     EXPECT_EQ(via.has_rfc3261_branch(), c.rfc3261) << "'" << c.branch << "'";
+  }
+}
+
+TEST(Via, SentByHostFollowsTheHostGrammar) {
+  for (std::string_view host : {"client.example.com", "192.0.2.1", "example.com."}) {
+    auto via = Via::parse("SIP/2.0/UDP " + std::string(host) + ":5060;branch=z9hG4bKa");
+    ASSERT_TRUE(via) << host << ": " << via.error().describe();
+    EXPECT_EQ(via->host, host);
+  }
+  for (std::string_view host : {"-a.example.com", "a..b", "1.2.3.4.", "a.1com", "256.0.0.1"}) {
+    EXPECT_FALSE(Via::parse("SIP/2.0/UDP " + std::string(host) + ";branch=z9hG4bKa")) << host;
   }
 }
 
