@@ -215,7 +215,8 @@ Result<void> MessageParser::request_line(std::string_view line) {
     }
     return fail(kRequestLine, syntax::cat("'", version, "' is not a SIP-Version"));
   }
-  if (auto u = views::parse_uri(uri, views::UriContext::RequestUri); !u) {
+  views::UriView parsed_uri;
+  if (auto u = views::parse_uri_into(uri, views::UriContext::RequestUri, parsed_uri); !u) {
     if (u.error().rule.find("Request-URI") != std::string_view::npos) {
       return tl::unexpected(u.error());
     }

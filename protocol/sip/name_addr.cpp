@@ -54,12 +54,10 @@ Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule) 
   if (v.uri_text.empty()) {
     return fail(rule, "missing addr-spec");
   }
-  auto uri = parse_uri(v.uri_text, UriContext::Bracketed);
-  if (!uri) {
+  if (auto uri = parse_uri_into(v.uri_text, UriContext::Bracketed, v.uri); !uri) {
     // Name the header's rule; the URI grammar's complaint becomes the detail.
     return fail(rule, syntax::cat(uri.error().rule, ": ", uri.error().detail));
   }
-  v.uri = *uri;
   v.tag.name = "tag";
   auto params = syntax::generic_params(s, rule, &v.tag);
   if (!params) {

@@ -7,10 +7,6 @@ namespace {
 
 constexpr std::string_view kMatchRule = "RFC 3261 §17.2.3 branch magic cookie";
 
-bool has_rfc3261_branch(std::string_view branch) {
-  return branch.starts_with(kBranchMagicCookie);
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
@@ -74,7 +70,7 @@ Result<TransactionId> TransactionLayer::send_request(Message request, Peer to, T
   if (!request.is_request() || request.method() == Method::Ack) {
     return fail(kRule, "only non-ACK requests start client transactions");
   }
-  if (!has_rfc3261_branch(request.branch())) {
+  if (!is_rfc3261_branch(request.branch())) {
     return fail("RFC 3261 §8.1.1.7 branch", "top Via branch lacks the z9hG4bK magic cookie");
   }
   if (!request.request_uri()) {
@@ -148,7 +144,7 @@ Result<void> TransactionLayer::on_message(Message message, const Peer& from, Tim
     prune_schedule();
     return {};
   }
-  if (!has_rfc3261_branch(message.branch())) {
+  if (!is_rfc3261_branch(message.branch())) {
     std::string detail = "branch '" + std::string(message.branch()) +
                          "' lacks z9hG4bK; RFC 2543 transactions are not supported";
     if (message.method() != Method::Ack) {

@@ -47,25 +47,42 @@ Result<std::optional<std::uint16_t>> parse_port(std::string_view digits, std::st
   return std::optional<std::uint16_t>(static_cast<std::uint16_t>(*v));
 }
 
-// uri-parameters = *( ";" pname [ "=" pvalue ] ), text starting at the first ';'.
+// The end of the run of octets of `classes` or %HH escapes starting at `i`.
+std::size_t scan_escaped(std::string_view s, std::size_t i, std::uint8_t classes) {
+  while (i < s.size()) {
+    if (syntax::has_class(s[i], classes)) {
+      ++i;
+    } else if (s[i] == '%' && i + 2 < s.size() && syntax::is_hex(s[i + 1]) &&
+               syntax::is_hex(s[i + 2])) {
+      i += 3;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// uri-parameters = *( ";" pname [ "=" pvalue ] ), text starting at the first ';'. One pass:
+// every parameter is in nearly every Contact and Record-Route URI.
 bool valid_uri_params(std::string_view s) {
   constexpr std::uint8_t kParamChar = syntax::kParamUnreserved | syntax::kUnreserved;
-  while (!s.empty()) {
-    s.remove_prefix(1);  // ';'
-    std::size_t end = s.find(';');
-    std::string_view param = s.substr(0, end);
-    std::size_t eq = param.find('=');
-    std::string_view name = param.substr(0, eq);
-    if (name.empty() || !all_of_class(name, kParamChar)) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t name_start = ++i;  // after the ';'
+    i = scan_escaped(s, i, kParamChar);
+    if (i == name_start) {
       return false;
     }
-    if (eq != std::string_view::npos) {
-      std::string_view value = param.substr(eq + 1);
-      if (value.empty() || !all_of_class(value, kParamChar)) {
+    if (i < s.size() && s[i] == '=') {
+      const std::size_t value_start = ++i;
+      i = scan_escaped(s, i, kParamChar);
+      if (i == value_start) {
         return false;
       }
     }
-    s = end == std::string_view::npos ? std::string_view{} : s.substr(end);
+    if (i < s.size() && s[i] != ';') {
+      return false;
+    }
   }
   return true;
 }
@@ -91,7 +108,7 @@ bool valid_uri_headers(std::string_view s) {
   }
 }
 
-Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext context) {
+Result<void> parse_sip_uri(UriView& v, std::string_view rest, UriContext context) {
   std::size_t at = rest.find('@');
   if (at != std::string_view::npos) {
     std::string_view userinfo = rest.substr(0, at);
@@ -153,10 +170,10 @@ Result<UriView> parse_sip_uri(UriView v, std::string_view rest, UriContext conte
       return fail(kSipUriRule, syntax::cat("invalid headers '", v.headers, "'"));
     }
   }
-  return v;
+  return {};
 }
 
-Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
+Result<void> parse_tel_uri(UriView& v, std::string_view rest) {
   std::size_t semi = rest.find(';');
   v.user = rest.substr(0, semi);
   if (v.user.empty()) {
@@ -174,7 +191,7 @@ Result<UriView> parse_tel_uri(UriView v, std::string_view rest) {
       return fail("RFC 3966 §3 telephone-subscriber", "invalid parameters");
     }
   }
-  return v;
+  return {};
 }
 
 }  // namespace
@@ -256,44 +273,46 @@ bool valid_ipv6(std::string_view s) {
 }
 
 HostScan scan_host(std::string_view text) {
-  // One pass over the run of host octets, checking the hostname label rules as it goes; the
-  // top label tells the two forms apart (a hostname's starts with ALPHA, an IPv4address's
-  // with a digit), and only the IPv4 form is looked at a second time.
-  std::size_t label_start = 0;
-  std::size_t previous_label_start = 0;
+  // One pass over the run of host octets, checking the hostname label rules at each "." and
+  // "-"; the top label tells the two forms apart (a hostname's starts with ALPHA, an
+  // IPv4address's with a digit), and only the IPv4 form is looked at a second time.
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* p = begin;
+  const char* label = begin;
+  const char* previous_label = begin;
   bool labels_ok = true;
-  std::size_t i = 0;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (syntax::is_alnum(c)) {
-      continue;
+  while (true) {
+    while (p < end && syntax::is_alnum(*p)) {
+      ++p;
     }
-    if (!syntax::has_scan_class(c, syntax::kHostChar)) {
+    if (p == end || (*p != '.' && *p != '-')) {
       break;
     }
-    if (i == label_start || (c == '.' && text[i - 1] == '-')) {
+    if (p == label || (*p == '.' && p[-1] == '-')) {
       labels_ok = false;  // a label may not be empty, start with '-' or end with '-'
     }
-    if (c == '.') {
-      previous_label_start = label_start;
-      label_start = i + 1;
+    if (*p == '.') {
+      previous_label = label;
+      label = p + 1;
     }
+    ++p;
   }
-  HostScan out{i, false};
+  HostScan out{static_cast<std::size_t>(p - begin), false};
   // hostname = *( domainlabel "." ) toplabel [ "." ]
-  std::size_t top_start = label_start;
-  std::size_t top_end = i;
-  if (label_start == i && i > 0) {
-    top_start = previous_label_start;
-    top_end = i - 1;
+  const char* top = label;
+  const char* top_end = p;
+  if (label == p && p != begin) {
+    top = previous_label;
+    top_end = p - 1;
   }
-  if (!labels_ok || top_start >= top_end) {
+  if (!labels_ok || top >= top_end) {
     return out;
   }
-  if (syntax::is_digit(text[top_start])) {
-    out.valid = valid_ipv4(text.substr(0, i));
+  if (syntax::is_digit(*top)) {
+    out.valid = valid_ipv4(text.substr(0, out.length));
   } else {
-    out.valid = syntax::is_alpha(text[top_start]) && text[top_end - 1] != '-';
+    out.valid = syntax::is_alpha(*top) && top_end[-1] != '-';
   }
   return out;
 }
@@ -311,6 +330,14 @@ bool valid_host(std::string_view host) {
 
 Result<UriView> parse_uri(std::string_view text, UriContext context) {
   UriView v;
+  if (auto r = parse_uri_into(text, context, v); !r) {
+    return tl::unexpected(r.error());
+  }
+  return v;
+}
+
+Result<void> parse_uri_into(std::string_view text, UriContext context, UriView& v) {
+  v = UriView{};
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {
     return fail(kAbsoluteUriRule, syntax::cat("'", text, "' does not start with a scheme"));
@@ -336,7 +363,7 @@ Result<UriView> parse_uri(std::string_view text, UriContext context) {
     }
   }
   v.opaque = rest;
-  return v;
+  return {};
 }
 
 }  // namespace views

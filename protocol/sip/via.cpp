@@ -162,8 +162,7 @@ std::string_view Via::branch() const {
 }
 
 bool Via::has_rfc3261_branch() const {
-  // A branch that is only the cookie carries no transaction id (RFC 4475 §3.2.1).
-  return branch().size() > kBranchMagicCookie.size() && branch().starts_with(kBranchMagicCookie);
+  return is_rfc3261_branch(branch());
 }
 
 std::optional<std::string_view> Via::received() const {

@@ -17,6 +17,15 @@ namespace tipring::sip {
 // The magic cookie that marks an RFC 3261 branch (§8.1.1.7).
 inline constexpr std::string_view kBranchMagicCookie = "z9hG4bK";
 
+// Whether `branch` can serve as an RFC 3261 transaction id (§8.1.1.7, §17.2.3): it begins
+// with the magic cookie (case-sensitive) *and* has something after it. A bare "z9hG4bK" claims
+// RFC 3261 but identifies nothing: every such request from the source would match one
+// transaction. RFC 4475 §3.2.1 lets an element answer it with 400, which the transaction layer
+// does, as for an RFC 2543 branch.
+constexpr bool is_rfc3261_branch(std::string_view branch) {
+  return branch.size() > kBranchMagicCookie.size() && branch.starts_with(kBranchMagicCookie);
+}
+
 struct Via {
   std::string protocol_name = "SIP";
   std::string protocol_version = "2.0";
@@ -29,7 +38,7 @@ struct Via {
   static Result<Via> parse(std::string_view value);
 
   [[nodiscard]] std::string_view branch() const;
-  // True if the branch starts with the RFC 3261 magic cookie.
+  // is_rfc3261_branch(branch()): the cookie and at least one octet after it.
   [[nodiscard]] bool has_rfc3261_branch() const;
   [[nodiscard]] std::optional<std::string_view> received() const;
   // rport present at all (with or without a value).

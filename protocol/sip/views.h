@@ -33,6 +33,8 @@ enum class UriContext : std::uint8_t {
 };
 
 Result<UriView> parse_uri(std::string_view text, UriContext context);
+// The same, filling `out` in place (the hot path: no copies of the view).
+Result<void> parse_uri_into(std::string_view text, UriContext context, UriView& out);
 
 struct NameAddrView {
   std::string_view display_name;  // raw: a quoted-string with its quotes, or *(token LWS)

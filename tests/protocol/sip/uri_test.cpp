@@ -1,5 +1,7 @@
 #include "protocol/sip/uri.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -9,6 +11,46 @@ Uri parsed(std::string_view text) {
   auto u = Uri::parse(text);
   EXPECT_TRUE(u) << text << ": " << (u ? "" : u.error().describe());
   return u ? *u : Uri{};
+}
+
+// §25.1 host = hostname / IPv4address / IPv6reference; hostname labels are alphanum with
+// inner '-', the top label starts with ALPHA, one trailing '.' is allowed. The parser checks
+// this in one pass (views::scan_host); the same table goes through the URI and the Via.
+TEST(Uri, AcceptsExactlyTheHostsOfTheHostGrammar) {
+  struct Case {
+    std::string_view host;
+    bool valid;
+  };
+  constexpr Case kCases[] = {
+      {"a.example.com", true},
+      {"example.com.", true},
+      {"a-b.c0m", true},
+      {"1a.example.com", true},
+      {"x", true},
+      {"192.0.2.1", true},
+      {"010.0.2.255", true},
+      {"-a.example.com", false},
+      {"a-.example.com", false},
+      {"a..b", false},
+      {".a", false},
+      {"a.-b", false},
+      {"example.com-", false},
+      {"example.com..", false},
+      {"a.1com", false},
+      {"a_b.com", false},
+      {"256.1.1.1", false},
+      {"1.2.3", false},
+      {"1.2.3.4.", false},
+      {"1.2.3.4.5", false},
+      {"1..2.3", false},
+      {".", false},
+  };
+  for (const Case& c : kCases) {
+    std::string uri = "sip:alice@" + std::string(c.host) + ";transport=udp";
+    EXPECT_EQ(Uri::parse(uri).has_value(), c.valid) << uri;
+    std::string with_port = "sip:" + std::string(c.host) + ":5060";
+    EXPECT_EQ(Uri::parse(with_port).has_value(), c.valid) << with_port;
+  }
 }
 
 TEST(Uri, ParsesEveryComponentOfASipUri) {

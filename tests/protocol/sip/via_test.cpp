@@ -1,5 +1,7 @@
 #include "protocol/sip/via.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace tipring::sip {
@@ -16,6 +18,39 @@ TEST(Via, ParsesSentProtocolSentByAndParameters) {
   EXPECT_TRUE(via->has_rfc3261_branch());
   EXPECT_EQ(via->received(), "192.0.2.1");
   EXPECT_EQ(via->rport(), 60000);
+}
+
+// §8.1.1.7: an RFC 3261 branch begins with "z9hG4bK"; the bare cookie is a degenerate id
+// (RFC 4475 §3.2.1) and does not count, so the transaction layer answers it with 400.
+TEST(Via, Rfc3261BranchIsTheMagicCookieFollowedByAnId) {
+  struct Case {
+    std::string_view branch;
+    bool rfc3261;
+  };
+  constexpr Case kCases[] = {
+      {"z9hG4bK74bf9", true},  {"z9hG4bKx", true},   {"z9hG4bK", false}, {"z9hG4b", false},
+      {"Z9HG4BK74bf9", false}, {"390skdjuw", false}, {"", false},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(is_rfc3261_branch(c.branch), c.rfc3261) << "'" << c.branch << "'";
+    Via via;
+    via.host = "192.0.2.1";
+    if (!c.branch.empty()) {
+      via.set_branch(c.branch);
+    }
+    EXPECT_EQ(via.has_rfc3261_branch(), c.rfc3261) << "'" << c.branch << "'";
+  }
+}
+
+TEST(Via, SentByHostFollowsTheHostGrammar) {
+  for (std::string_view host : {"client.example.com", "192.0.2.1", "example.com."}) {
+    auto via = Via::parse("SIP/2.0/UDP " + std::string(host) + ":5060;branch=z9hG4bKa");
+    ASSERT_TRUE(via) << host << ": " << via.error().describe();
+    EXPECT_EQ(via->host, host);
+  }
+  for (std::string_view host : {"-a.example.com", "a..b", "1.2.3.4.", "a.1com", "256.0.0.1"}) {
+    EXPECT_FALSE(Via::parse("SIP/2.0/UDP " + std::string(host) + ";branch=z9hG4bKa")) << host;
+  }
 }
 
 TEST(Via, ValuelessRportIsPresentWithoutAValue) {

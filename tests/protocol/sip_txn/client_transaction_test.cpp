@@ -186,6 +186,9 @@ TEST(ClientTransaction, RejectsRequestsWithoutAnRfc3261BranchAndAck) {
   auto no_cookie = net.layer.send_request(request("OPTIONS", "abc123"), kUdpPeer, net.now);
   ASSERT_FALSE(no_cookie);
   EXPECT_EQ(no_cookie.error().rule, "RFC 3261 §8.1.1.7 branch");
+  auto bare_cookie = net.layer.send_request(request("OPTIONS", "z9hG4bK"), kUdpPeer, net.now);
+  ASSERT_FALSE(bare_cookie);
+  EXPECT_EQ(bare_cookie.error().rule, "RFC 3261 §8.1.1.7 branch");
   EXPECT_FALSE(net.layer.send_request(request("ACK", "z9hG4bKack"), kUdpPeer, net.now));
   ASSERT_TRUE(net.layer.send_request(request("OPTIONS", "z9hG4bKdup"), kUdpPeer, net.now));
   EXPECT_FALSE(net.layer.send_request(request("OPTIONS", "z9hG4bKdup"), kUdpPeer, net.now));

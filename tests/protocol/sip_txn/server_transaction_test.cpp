@@ -210,6 +210,18 @@ TEST(ServerTransaction, Rfc2543RequestWithoutMagicCookieIsRejectedWith400) {
   EXPECT_TRUE(net.events.empty());
 }
 
+// RFC 4475 §3.2.1 badbranch: the cookie with nothing after it identifies no transaction.
+TEST(ServerTransaction, BareMagicCookieBranchIsRejectedWith400) {
+  FakeNetwork net;
+  auto result = net.layer.on_message(request("OPTIONS", "z9hG4bK"), kUdpPeer, net.now);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().rule, "RFC 3261 §17.2.3 branch magic cookie");
+  net.drain();
+  ASSERT_EQ(net.sent.size(), 1U);
+  EXPECT_EQ(net.sent[0].message.status_code(), 400);
+  EXPECT_EQ(net.layer.server_count(), 0U);
+}
+
 TEST(ServerTransaction, TransportErrorIsReportedToTheTu) {
   FakeNetwork net;
   const TransactionId id = receive(net, request("INVITE", "z9hG4bKte"));
