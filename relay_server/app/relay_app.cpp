@@ -177,6 +177,8 @@ Result<void> RelayApp::start_proxy() {
   pc.router.advertised_address = c.sip.advertised_address;
   pc.router.echo_user = c.sip.echo_user;
   pc.router.callback_user = c.sip.callback_user;
+  pc.forking.poll_window = std::chrono::seconds(c.sip.poll_window_s);
+  pc.callback.delay = std::chrono::seconds(c.sip.callback_delay_s);
   auto peers = PeerProxies::parse(c.sip.peers);
   if (!peers) {
     return tl::unexpected(peers.error());

@@ -31,6 +31,7 @@ struct SipSettings {
   std::string echo_user;           // the echo test number; empty: off
   std::string callback_user;       // the call-me-back test number; empty: off
   std::int64_t callback_delay_s = 0;
+  std::int64_t poll_window_s = 0;  // 0: the poll is off
 
   [[nodiscard]] const std::string& effective_realm() const {
     return realm.empty() ? domain : realm;

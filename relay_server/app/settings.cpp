@@ -90,6 +90,11 @@ constexpr std::array kSettings = {
     "seconds the call-me-back number waits after hanging up before calling back", false,
     1, 600, "", &assign<&C::sip, &SipSettings::callback_delay_s>},
 
+  SettingSpec{"sip.poll_window", "--sip-poll-window", K::integer, "2",
+    "seconds a callee's flow may stay silent (not even 100 Trying) before its INVITE is held "
+    "for the callee's next keepalive or REGISTER (the poll); 0 turns the poll off", false,
+    0, 30, "", &assign<&C::sip, &SipSettings::poll_window_s>},
+
   SettingSpec{"store.backend", "--store-backend", K::choice, "sqlite",
     "where users and bindings live: sqlite (one file) or redis (shared by proxies)", false,
     0, 0, "sqlite|redis", &assign<&C::store, &StoreSettings::backend>},

@@ -61,31 +61,75 @@ void ForkingProxy::start(sip::TransactionId server, const sip::Message& request,
   context.server = server;
   context.request = request;
   context.invite = request.method() == sip::Method::Invite;
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    sip::Message copy = request;
-    copy.set_request_uri(targets[i].request_uri);
-    if (!targets[i].record_route.empty()) {
-      copy.prepend_header(sip::HeaderId::RecordRoute, targets[i].record_route);
-    }
-    const std::string branch = std::string(branch_base) + "." + std::to_string(i);
-    auto sent = out_.forward_request(std::move(copy), branch, targets[i].flow, now);
-    Branch b;
-    b.target = targets[i];
-    if (!sent) {
-      b.done = true;
-      context.finals.push_back(sip::make_response(request, 503, "Next Hop Unreachable"));
-      context.branches.push_back(std::move(b));
-      continue;
-    }
-    b.client = *sent;
-    if (context.invite) {
-      b.timer_c_at = now + config_.timer_c;
-    }
-    context_of_[b.client] = server;
-    context.branches.push_back(std::move(b));
+  context.branch_base = std::string(branch_base);
+  for (const auto& target : targets) {
+    add_branch(context, target, now);
   }
   auto [it, inserted] = contexts_.insert_or_assign(server, std::move(context));
   finish_if_done(it->second, now);
+}
+
+void ForkingProxy::add_branch(Context& context, const ProxyTarget& target, TimePoint now) {
+  sip::Message copy = context.request;
+  copy.set_request_uri(target.request_uri);
+  if (!target.record_route.empty()) {
+    copy.prepend_header(sip::HeaderId::RecordRoute, target.record_route);
+  }
+  const std::string branch = context.branch_base + "." + std::to_string(context.branches.size());
+  auto sent = out_.forward_request(std::move(copy), branch, target.flow, now);
+  Branch b;
+  b.target = target;
+  if (!sent) {
+    b.done = true;
+    context.finals.push_back(sip::make_response(context.request, 503, "Next Hop Unreachable"));
+    context.branches.push_back(std::move(b));
+    return;
+  }
+  b.client = *sent;
+  if (context.invite) {
+    b.timer_c_at = now + config_.timer_c;
+    if (!target.aor.empty() && config_.poll_window > Duration::zero()) {
+      b.poll_at = now + config_.poll_window;
+    }
+  }
+  context_of_[b.client] = context.server;
+  context.branches.push_back(std::move(b));
+}
+
+void ForkingProxy::release_hold(Branch& branch) {
+  if (branch.held) {
+    branch.held = false;
+    --held_;
+  }
+}
+
+void ForkingProxy::on_flow_seen(std::string_view aor, const FlowAddress& flow, bool authenticated,
+                                TimePoint now) {
+  if (held_ == 0) {
+    return;
+  }
+  for (auto& [server, context] : contexts_) {
+    if (context.final_sent || context.no_new_branches) {
+      continue;
+    }
+    std::vector<ProxyTarget> moved;
+    for (auto& branch : context.branches) {
+      if (!branch.held || (!aor.empty() && branch.target.aor != aor)) {
+        continue;
+      }
+      // An unauthenticated keepalive only counts from the held flow's own IP (its NAT may
+      // have moved the port), so a stranger cannot collect someone else's invitation.
+      if (!authenticated && branch.target.flow.peer.host != flow.peer.host) {
+        continue;
+      }
+      release_hold(branch);
+      branch.poll_at = TimePoint::max();
+      moved.push_back(out_.retarget(branch.target, flow, context.request));
+    }
+    for (const auto& target : moved) {
+      add_branch(context, target, now);
+    }
+  }
 }
 
 bool ForkingProxy::on_response(sip::TransactionId client, sip::Message response, TimePoint now) {
@@ -105,6 +149,9 @@ bool ForkingProxy::on_response(sip::TransactionId client, sip::Message response,
     return false;
   }
   const int status = response.status_code();
+  branch->responded = true;
+  branch->poll_at = TimePoint::max();
+  release_hold(*branch);
   if (status == 100) {
     return true;  // §16.7 step 3: 100 Trying is not forwarded
   }
@@ -141,6 +188,8 @@ void ForkingProxy::on_final(Context& context, Branch& branch, sip::Message respo
   branch.done = true;
   branch.timer_c_at = TimePoint::max();
   branch.give_up_at = TimePoint::max();
+  branch.poll_at = TimePoint::max();
+  release_hold(branch);
   if (response.status_code() >= 600 && context.invite) {
     // §16.7 step 5: no further branches; the others are cancelled.
     context.no_new_branches = true;
@@ -223,8 +272,9 @@ void ForkingProxy::on_server_terminated(sip::TransactionId server) {
   if (found == contexts_.end()) {
     return;
   }
-  for (const auto& branch : found->second.branches) {
+  for (auto& branch : found->second.branches) {
     context_of_.erase(branch.client);
+    release_hold(branch);
   }
   contexts_.erase(found);
 }
@@ -234,6 +284,12 @@ void ForkingProxy::on_timer(TimePoint now) {
     for (auto& branch : context.branches) {
       if (branch.done) {
         continue;
+      }
+      if (branch.poll_at <= now) {
+        // The flow said nothing, not even 100 Trying: hold the INVITE for the poll.
+        branch.poll_at = TimePoint::max();
+        branch.held = true;
+        ++held_;
       }
       if (branch.give_up_at <= now) {
         synthesize_timeout(context, branch, now);
@@ -255,7 +311,7 @@ TimePoint ForkingProxy::next_deadline() const {
   for (const auto& [server, context] : contexts_) {
     for (const auto& branch : context.branches) {
       if (!branch.done) {
-        next = std::min({next, branch.timer_c_at, branch.give_up_at});
+        next = std::min({next, branch.timer_c_at, branch.give_up_at, branch.poll_at});
       }
     }
   }

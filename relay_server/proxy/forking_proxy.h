@@ -22,6 +22,15 @@
 
 namespace tipring::relay {
 
+// One place the request goes.
+struct ProxyTarget {
+  sip::Uri request_uri;
+  FlowAddress flow;
+  std::string record_route;  // the Record-Route value to add, empty for none
+  std::string aor;           // the callee's AOR when the target is one of its bindings
+  FlowAddress caller;        // where the request came from
+};
+
 // What a context needs from the layer below.
 class ProxyOutput {
 public:
@@ -34,14 +43,14 @@ public:
   virtual void forward_response(sip::TransactionId server, sip::Message response,
                                 TimePoint now) = 0;
   virtual void cancel_branch(sip::TransactionId client, TimePoint now) = 0;
-};
-
-// One place the request goes.
-struct ProxyTarget {
-  sip::Uri request_uri;
-  FlowAddress flow;
-  std::string record_route;  // the Record-Route value to add, empty for none
-  std::string aor;           // the callee's AOR when the target is one of its bindings
+  // Sends `request` (Via still to be added with `branch`) outside any transaction: an ACK
+  // for a 2xx.
+  virtual void send_stateless(sip::Message request, std::string_view branch,
+                              const FlowAddress& to) = 0;
+  // `target` moved to `flow` (the poll): the same target with its Record-Route naming the
+  // new flow.
+  virtual ProxyTarget retarget(const ProxyTarget& target, const FlowAddress& flow,
+                               const sip::Message& request) = 0;
 };
 
 struct ForkingConfig {
@@ -50,6 +59,11 @@ struct ForkingConfig {
   // How long a cancelled branch may take to send its final response before it counts as
   // 408 (§9.1: 64*T1).
   Duration cancel_wait = std::chrono::seconds(32);
+  // The poll (DESIGN.md call setup step 4): an INVITE to a registered flow that has not
+  // answered anything (not even 100) after this long is held, and sent again to the flow of
+  // the callee's next keepalive or REGISTER while the branch's transaction lives. Zero
+  // turns the poll off.
+  Duration poll_window = std::chrono::seconds(2);
 };
 
 // The §16.7 step 6 choice among final responses (all non-2xx, Via already removed).
@@ -74,8 +88,15 @@ public:
   // The server transaction is gone: the context ends.
   void on_server_terminated(sip::TransactionId server);
 
+  // A sign of life from a client: its REGISTER (`aor` known, authenticated) or a keepalive
+  // (CRLF: `aor` empty; OPTIONS: `aor` from its From). Held INVITEs for that client are sent
+  // to `flow`; a keepalive counts only from the IP of the flow the INVITE was held on.
+  void on_flow_seen(std::string_view aor, const FlowAddress& flow, bool authenticated,
+                    TimePoint now);
+
   void on_timer(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
+  [[nodiscard]] std::size_t held_count() const { return held_; }
   [[nodiscard]] std::size_t context_count() const { return contexts_.size(); }
   // The context's request as received (for the core's bookkeeping), if there is one.
   [[nodiscard]] const sip::Message* request_of(sip::TransactionId server) const;
@@ -89,7 +110,10 @@ private:
     bool provisional = false;  // a 101-199 arrived: Timer C runs, CANCEL may be sent
     bool done = false;         // a final response arrived (or was synthesized)
     bool cancelled = false;
+    bool responded = false;  // anything arrived, 100 included: the flow is alive
+    bool held = false;       // waiting for the callee's next keepalive or REGISTER
     TimePoint timer_c_at = TimePoint::max();
+    TimePoint poll_at = TimePoint::max();     // no answer by then: hold
     TimePoint give_up_at = TimePoint::max();  // after CANCEL: count as 408 then
   };
   struct Context {
@@ -99,6 +123,7 @@ private:
     bool final_sent = false;
     bool cancelled = false;  // by the upstream CANCEL
     bool no_new_branches = false;
+    std::string branch_base;
     std::vector<Branch> branches;
     std::vector<sip::Message> finals;  // non-2xx finals, our Via removed
   };
@@ -108,11 +133,15 @@ private:
   void cancel_branch(Branch& branch, TimePoint now);
   void finish_if_done(Context& context, TimePoint now);
   void synthesize_timeout(Context& context, Branch& branch, TimePoint now);
+  // Sends the context's request to `target` as a new branch.
+  void add_branch(Context& context, const ProxyTarget& target, TimePoint now);
+  void release_hold(Branch& branch);
 
   ForkingConfig config_;
   ProxyOutput& out_;
   std::unordered_map<sip::TransactionId, Context> contexts_;               // by server
   std::unordered_map<sip::TransactionId, sip::TransactionId> context_of_;  // client -> server
+  std::size_t held_ = 0;  // branches held for the poll, so keepalives cost nothing otherwise
 };
 
 }  // namespace tipring::relay

@@ -20,6 +20,17 @@ RouterConfig router_config(const ProxyCoreConfig& config) {
   return router;
 }
 
+// A warn-text (a quoted-string) without quotes, backslashes or control characters.
+std::string sip_quotable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 bool is_keepalive(std::string_view bytes) {
   return !bytes.empty() && bytes.find_first_not_of("\r\n") == std::string_view::npos;
 }
@@ -43,6 +54,9 @@ TimePoint ProxyCore::next_deadline() const {
   if (echo_) {
     next = std::min(next, echo_->next_deadline());
   }
+  if (callback_) {
+    next = std::min(next, callback_->next_deadline());
+  }
   return next;
 }
 
@@ -58,6 +72,9 @@ void ProxyCore::on_datagram(std::string_view bytes, const sip::Peer& from, std::
     if (bytes.size() >= 4) {
       ++counters_.keepalives;
       outgoing_.push_back({socket, from, "\r\n"});
+      // The poll: a held INVITE for a client behind this NAT goes out on the new flow.
+      forking_.on_flow_seen({}, FlowAddress{from, socket}, false, clock.now);
+      drain(clock);
     }
     return;
   }
@@ -113,6 +130,9 @@ void ProxyCore::on_timer(const Clock& clock) {
   if (echo_) {
     echo_->on_timer(clock.now);
   }
+  if (callback_) {
+    callback_->on_timer(clock);
+  }
   drain(clock);
 }
 
@@ -139,15 +159,21 @@ void ProxyCore::on_event(sip::TransactionEvent event, const Clock& clock) {
     case Kind::response:
       if (event.message) {
         response_source_ = event.peer.host;
-        (void)forking_.on_response(event.transaction, std::move(*event.message), clock.now);
+        if (!callback_ || !callback_->on_response(event.transaction, *event.message, clock.now)) {
+          (void)forking_.on_response(event.transaction, std::move(*event.message), clock.now);
+        }
       }
       break;
     case Kind::timeout:
     case Kind::transport_error:
-      (void)forking_.on_client_timeout(event.transaction, clock.now);
+      if (!callback_ || !callback_->on_client_timeout(event.transaction)) {
+        (void)forking_.on_client_timeout(event.transaction, clock.now);
+      }
       break;
     case Kind::cancelled:
-      forking_.on_cancel(event.transaction, clock.now);
+      if (!callback_ || !callback_->on_cancelled(event.transaction, clock.now)) {
+        forking_.on_cancel(event.transaction, clock.now);
+      }
       break;
     case Kind::ack:
       // The ACK for a 2xx is its own transaction (§13.2.2.4): forwarded statelessly along
@@ -187,6 +213,13 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
         ++counters_.auth_failures;
       }
       respond(server, result.response, clock.now);
+      if (result.outcome == RegisterOutcome::updated) {
+        // The poll: INVITEs held for this user go to the flow it registered from.
+        if (auto to = request.to()) {
+          forking_.on_flow_seen("sip:" + to->uri.user + "@" + config_.registrar.domain,
+                                FlowAddress{from, socket}, true, clock.now);
+        }
+      }
       return;
     }
     case sip::Method::Options:
@@ -196,6 +229,11 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
                       "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, INFO, MESSAGE, REFER");
         ok.add_header(sip::HeaderId::Supported, "outbound, path");
         respond(server, ok, clock.now);
+        // The poll: an OPTIONS keepalive also brings INVITEs held for its sender.
+        if (auto from_user = request.from()) {
+          forking_.on_flow_seen("sip:" + from_user->uri.user + "@" + config_.registrar.domain,
+                                FlowAddress{from, socket}, false, clock.now);
+        }
         return;
       }
       break;
@@ -222,9 +260,12 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
         if (decision.request->method() == sip::Method::Bye) {
           media_->on_bye(*decision.request);
         } else if (auto steered = media_->on_offer(*decision.request, source.peer.host); !steered) {
-          respond(server,
-                  sip::make_response(request, 488, "Media Not Steerable", random_.token(10)),
-                  clock.now);
+          auto refusal = sip::make_response(request, 488, "Media Not Steerable", random_.token(10));
+          // RFC 3261 §20.43: 399 is a miscellaneous warning naming what failed.
+          refusal.add_header(sip::HeaderId::Warning,
+                             "399 " + router_.hostport(source.socket) + " \"" +
+                                 sip_quotable(steered.error().describe()) + "\"");
+          respond(server, refusal, clock.now);
           return;
         }
       }
@@ -232,19 +273,48 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
       return;
     case RoutingAction::echo:
     case RoutingAction::callback:
-      answer_test_number(server, request, source, decision.action, clock.now);
+      answer_test_number(server, request, source, decision, clock.now);
       return;
   }
 }
 
+void ProxyCore::attach_echo(EchoMedia& echo) {
+  echo_.emplace(config_.echo, echo, random_);
+  const auto& user = config_.router.callback_user;
+  if (!user.empty()) {
+    callback_.emplace(
+        config_.callback, "sip:" + user + "@" + config_.registrar.domain,
+        static_cast<ProxyOutput&>(*this), echo,
+        [this](std::string_view aor, UnixSeconds wall) {
+          return router_.contact_targets(aor, wall);
+        },
+        [this](std::size_t socket) { return router_.hostport(socket); }, random_);
+  }
+}
+
 void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message& request,
-                                   const FlowAddress& source, RoutingAction action, TimePoint now) {
+                                   const FlowAddress& source, const RoutingDecision& decision,
+                                   TimePoint now) {
   const auto contact = router_.hostport(source.socket);
-  if (action == RoutingAction::echo && echo_) {
+  if (decision.action == RoutingAction::echo && echo_) {
     respond(server,
             request.to_tag().empty() ? echo_->answer_invite(request, source.peer.host, contact, now)
                                      : echo_->answer_in_dialog(request, contact),
             now);
+    return;
+  }
+  if (decision.action == RoutingAction::callback && callback_) {
+    if (!request.to_tag().empty()) {
+      respond(server, callback_->answer_in_dialog(request), now);
+    } else if (decision.user.empty()) {
+      respond(server,
+              sip::make_response(request, 403, "Call Back Needs An Authenticated User",
+                                 random_.token(10)),
+              now);
+    } else {
+      callback_->on_invite(server, request, "sip:" + decision.user + "@" + config_.registrar.domain,
+                           now);
+    }
     return;
   }
   respond(server, sip::make_response(request, 480, "Test Number Unavailable", random_.token(10)),
@@ -257,10 +327,14 @@ void ProxyCore::forward_stateless(const sip::Message& request) {
     ++counters_.dropped;
     return;
   }
-  forward->request.prepend_header(
-      sip::HeaderId::Via,
-      "SIP/2.0/UDP " + router_.hostport(forward->to.socket) + ";branch=" + forward->branch);
-  outgoing_.push_back({forward->to.socket, forward->to.peer, forward->request.serialize()});
+  send_stateless(std::move(forward->request), forward->branch, forward->to);
+}
+
+void ProxyCore::send_stateless(sip::Message request, std::string_view branch,
+                               const FlowAddress& to) {
+  request.prepend_header(sip::HeaderId::Via, "SIP/2.0/UDP " + router_.hostport(to.socket) +
+                                                 ";branch=" + std::string(branch));
+  outgoing_.push_back({to.socket, to.peer, request.serialize()});
 }
 
 Result<sip::TransactionId> ProxyCore::forward_request(sip::Message request, std::string_view branch,
@@ -282,6 +356,14 @@ void ProxyCore::forward_response(sip::TransactionId server, sip::Message respons
     }
   }
   respond(server, response, now);
+}
+
+ProxyTarget ProxyCore::retarget(const ProxyTarget& target, const FlowAddress& flow,
+                                const sip::Message& request) {
+  ProxyTarget moved = target;
+  moved.flow = flow;
+  moved.record_route = router_.record_route(target.caller, flow, request.from_tag());
+  return moved;
 }
 
 void ProxyCore::cancel_branch(sip::TransactionId client, TimePoint now) {

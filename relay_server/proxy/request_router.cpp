@@ -206,7 +206,7 @@ RoutingDecision RequestRouter::route_by_route_set(Preprocessed pre) {
   if (!next || is_own_address(*next)) {
     return refuse(pre.request, 404, "No Route To Target");
   }
-  decision.targets.push_back(ProxyTarget{*uri, *next, {}, {}});
+  decision.targets.push_back(ProxyTarget{*uri, *next, {}, {}, {}});
   decision.request = std::move(pre.request);
   return decision;
 }
@@ -254,8 +254,8 @@ RoutingDecision RequestRouter::route_initial(Preprocessed pre, const FlowAddress
     decision.action = RoutingAction::forward;
     decision.branch_base =
         std::string(kBranchPrefix) + loop_hash(pre.request) + "-" + random_.token(8);
-    decision.targets.push_back(
-        ProxyTarget{*uri, *next, record_route(source, std::nullopt, pre.request.from_tag()), {}});
+    decision.targets.push_back(ProxyTarget{
+        *uri, *next, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
     decision.request = std::move(pre.request);
     decision.user = std::move(user);
     return decision;
@@ -310,7 +310,7 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
       if (auto peer = config_.peer_proxy(binding.owner_proxy)) {
         forwarded_to.push_back(binding.owner_proxy);
         decision.targets.push_back(ProxyTarget{
-            uri, *peer, record_route(source, std::nullopt, pre.request.from_tag()), aor});
+            uri, *peer, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
       }
       continue;
     }
@@ -318,20 +318,39 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
     if (!contact) {
       continue;
     }
-    const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
-                                  binding.flow.local_socket);
-    FlowAddress flow{{binding.flow.address, binding.flow.port, sip::Transport::udp},
-                     socket == config_.socket_names.end()
-                         ? 0
-                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
-    decision.targets.push_back(
-        ProxyTarget{*contact, flow, record_route(source, flow, pre.request.from_tag()), aor});
+    const auto flow = flow_of(binding);
+    decision.targets.push_back(ProxyTarget{
+        *contact, flow, record_route(source, flow, pre.request.from_tag()), aor, source});
   }
   if (decision.targets.empty()) {
     return refuse(pre.request, 480);
   }
   decision.request = std::move(pre.request);
   return decision;
+}
+
+FlowAddress RequestRouter::flow_of(const Binding& binding) const {
+  const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
+                                binding.flow.local_socket);
+  return FlowAddress{{binding.flow.address, binding.flow.port, sip::Transport::udp},
+                     socket == config_.socket_names.end()
+                         ? 0
+                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
+}
+
+std::vector<ProxyTarget> RequestRouter::contact_targets(std::string_view aor, UnixSeconds wall) {
+  std::vector<ProxyTarget> targets;
+  auto bindings = directory_.bindings_for(aor, wall);
+  if (!bindings) {
+    return targets;
+  }
+  for (const auto& binding : *bindings) {
+    auto contact = sip::Uri::parse(binding.contact_uri);
+    if (contact && (binding.owner_proxy.empty() || binding.owner_proxy == config_.proxy_id)) {
+      targets.push_back(ProxyTarget{*contact, flow_of(binding), {}, std::string(aor), {}});
+    }
+  }
+  return targets;
 }
 
 std::string RequestRouter::record_route(const FlowAddress& source,
