@@ -66,3 +66,4 @@ else
     "route INVITEs yet. SIPp's last messages:"
   tail -n 20 "$work/probe.err" 2>/dev/null || true
 fi
+echo "calls CPU per call at a fixed rate: $(fixed_rate_cpu $((start_rate / 2)))"

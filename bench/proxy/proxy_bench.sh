@@ -321,6 +321,18 @@ ramp_targets() {
   done
 }
 
+# CPU per call at one fixed rate that every target sustains (the ramp's CPU includes the
+# work overload makes: retransmissions, abandoned calls). Prints "rate target=us ...".
+fixed_rate_cpu() {  # rate
+  local t rate=$1 out="$1/s:"
+  for t in $targets; do
+    cpu_ticks[$t]=0 calls[$t]=0
+    run_step "$t" "$rate" || true
+    out+=" $t $(cpu_us_per_call "$t") us;"
+  done
+  echo "$out"
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 # CPU per successful call over one fixed-rate run: a load-independent companion figure.
@@ -357,13 +369,14 @@ if [[ $only != call ]]; then
   phase_args=(-inf "$work/users.csv" -p "$sipp_reg_port")
   cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_cpu_ticks cpu_of[floor]=floor_cpu
   ramp_targets
-  kill "$floor_pid" 2>/dev/null || true
   echo "REGISTER max rate (<0.1% failed): tipring-relay ${best[tipring]}/s," \
     "kamailio ${best[kamailio]}/s, ratio $(ratio "${best[tipring]}" "${best[kamailio]}")"
   echo "REGISTER CPU per successful registration: tipring-relay $(cpu_us_per_call tipring) us," \
     "kamailio $(cpu_us_per_call kamailio) us (over ${calls[tipring]} / ${calls[kamailio]} registrations)"
   echo "REGISTER floor (SIPp stand-in registrar, no proxy work): ${best[floor]}/s," \
     "$(cpu_us_per_call floor) us per registration"
+  echo "REGISTER CPU per registration at a fixed rate: $(fixed_rate_cpu "$start_rate")"
+  kill "$floor_pid" 2>/dev/null || true
 fi
 
 if [[ $only != register ]]; then
