@@ -40,6 +40,7 @@ void SessionMedia::stop() {
 QJsonObject SessionMedia::stats() const {
   const MediaStats s = session_->stats();
   const auto number = [](auto v) { return static_cast<double>(v); };
+  const audio::JitterBufferStats& jb = s.jitter_buffer;
   return {{QStringLiteral("codec"), QString::fromStdString(s.codec)},
           {QStringLiteral("packetsSent"), number(s.packets_sent)},
           {QStringLiteral("bytesSent"), number(s.bytes_sent)},
@@ -53,6 +54,14 @@ QJsonObject SessionMedia::stats() const {
           {QStringLiteral("rtcpPacketsReceived"), number(s.rtcp_packets_received)},
           {QStringLiteral("strangersDropped"), number(s.packets_from_strangers_dropped)},
           {QStringLiteral("jitterBufferTargetDelayMs"), s.jitter_buffer_target_delay_ms},
+          // The playout side in webrtc-stats names (RTCInboundRtpStreamStats).
+          {QStringLiteral("jitterBufferDelay"), jb.jitter_buffer_delay_s},
+          {QStringLiteral("jitterBufferEmittedCount"), number(jb.jitter_buffer_emitted_count)},
+          {QStringLiteral("totalSamplesReceived"), number(jb.total_samples_received)},
+          {QStringLiteral("concealedSamples"), number(jb.concealed_samples)},
+          {QStringLiteral("concealmentEvents"), number(jb.concealment_events)},
+          {QStringLiteral("packetsDiscarded"), number(jb.packets_discarded)},
+          {QStringLiteral("fecPacketsRecovered"), number(jb.fec_packets_recovered)},
           {QStringLiteral("muted"), s.muted}};
 }
 
