@@ -390,7 +390,7 @@ void CallSession::on_ack(const sip::Message& ack, TimePoint now) {
 }
 
 void CallSession::answer_invite(sip::TransactionId tx, const sip::Message& request,
-                                std::string sdp_body, TimePoint now) {
+                                const std::string& sdp_body, TimePoint now) {
   sip::Message ok = sip::make_response(request, 200, {}, local_tag_);
   ok.add_header(sip::HeaderId::Contact, contact_value());
   ok.add_header(sip::HeaderId::Allow, kAllow);
