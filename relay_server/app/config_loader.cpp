@@ -1,5 +1,7 @@
 #include "relay_server/app/config_loader.h"
 
+#include "relay_server/app/peer_proxies.h"
+
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -221,6 +223,9 @@ public:
     }
     if (c.sip.domain.empty()) {
       return relation_error("sip.domain", "sip.domain", "is empty:");
+    }
+    if (auto peers = PeerProxies::parse(c.sip.peers); !peers) {
+      return fail(kRule, origin_.at("sip.peers") + ": sip.peers: " + peers.error().describe());
     }
     return {};
   }

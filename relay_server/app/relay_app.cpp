@@ -178,8 +178,16 @@ Result<void> RelayApp::start_proxy() {
   pc.router.echo_user = c.sip.echo_user;
   pc.router.callback_user = c.sip.callback_user;
   pc.forking.poll_window = std::chrono::seconds(c.sip.poll_window_s);
-  auto admission = [this](AdmissionClass kind, const sip::Peer&, TimePoint now) {
-    return current_source_ == nullptr ||
+  pc.callback.delay = std::chrono::seconds(c.sip.callback_delay_s);
+  auto peers = PeerProxies::parse(c.sip.peers);
+  if (!peers) {
+    return tl::unexpected(peers.error());
+  }
+  peers_ = std::move(*peers);
+  connect_peer_hooks(pc.router, peers_);
+  // A peer proxy carries many users' requests from one address: not rate-limited as a source.
+  auto admission = [this](AdmissionClass kind, const sip::Peer& from, TimePoint now) {
+    return current_source_ == nullptr || peers_.is_peer(from.host, from.port) ||
            flood_guard_.admit(kind == AdmissionClass::invite ? RateLimitedMethod::invite
                                                              : RateLimitedMethod::register_request,
                               *current_source_, now);

@@ -16,6 +16,7 @@
 #include "relay_server/app/in_process_media.h"
 #include "relay_server/app/log.h"
 #include "relay_server/app/metrics.h"
+#include "relay_server/app/peer_proxies.h"
 #include "relay_server/app/relay_metrics.h"
 #include "relay_server/app/sip_ingress.h"
 #include "relay_server/media/media_relay.h"
@@ -83,6 +84,7 @@ private:
   const SocketAddress* current_source_ = nullptr;  // of the datagram being handled
   std::unique_ptr<HttpServer> http_;
   std::string proxy_id_;
+  PeerProxies peers_;  // the other proxies over a shared directory (sip.peers)
   bool store_healthy_ = true;
   bool shutting_down_ = false;
 };

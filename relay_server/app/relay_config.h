@@ -20,6 +20,8 @@ struct SipSettings {
   std::vector<SocketAddress> listen;
   std::string domain;
   std::string realm;  // empty: the domain
+  // Other proxies over the same directory, "id=host:port,..." (PeerProxies::parse).
+  std::string peers;
   // RFC 5626 §4.4.1 Flow-Timer: how often a client must send a keepalive on its flow.
   std::int64_t flow_timer_s = 0;
   std::int64_t min_expires_s = 0;

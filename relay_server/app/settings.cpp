@@ -59,6 +59,10 @@ constexpr std::array kSettings = {
   SettingSpec{"sip.realm", "--sip-realm", K::text, "",
     "digest authentication realm; empty means the domain", false,
     0, 0, "", &assign<&C::sip, &SipSettings::realm>},
+  SettingSpec{"sip.peers", "--sip-peers", K::text, "",
+    "other proxies sharing the directory, id=host:port comma-separated: calls to users bound "
+    "there are forwarded to them, and their requests need no authentication here", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::peers>},
   SettingSpec{"sip.flow_timer", "--sip-flow-timer", K::integer, "25",
     "seconds between client keepalives, sent as Flow-Timer (RFC 5626)", false,
     5, 3600, "", &assign<&C::sip, &SipSettings::flow_timer_s>},

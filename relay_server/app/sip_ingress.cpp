@@ -1,6 +1,23 @@
 #include "relay_server/app/sip_ingress.h"
 
+#include <sys/socket.h>
+
 namespace tipring::relay {
+namespace {
+
+// The kernel's default UDP receive buffer (net.core.rmem_default, 208 KiB) holds about a
+// hundred datagrams once their bookkeeping is counted; a signalling thread descheduled for
+// a few milliseconds on a busy host then loses requests at a couple of thousand per second,
+// and every loss costs the client a 500 ms retransmission. 4 MiB (capped by the kernel at
+// net.core.rmem_max) absorbs such bursts; a smaller grant is kept, not an error.
+constexpr int kReceiveBufferBytes = 4 * 1024 * 1024;
+
+void enlarge_receive_buffer(const DatagramSocket& socket) {
+  const int bytes = kReceiveBufferBytes;
+  (void)::setsockopt(socket.fd(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
+}  // namespace
 
 Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
                                                      const std::vector<SocketAddress>& listen,
@@ -12,6 +29,7 @@ Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
     if (!socket) {
       return tl::unexpected(socket.error());
     }
+    enlarge_receive_buffer(*socket);
     sockets.push_back(std::move(*socket));
   }
   std::unique_ptr<SipIngress> ingress(

@@ -218,7 +218,11 @@ bool ForkingProxy::on_client_timeout(sip::TransactionId client, TimePoint now) {
 }
 
 void ForkingProxy::synthesize_timeout(Context& context, Branch& branch, TimePoint now) {
+  const bool pending = !branch.done;
   on_final(context, branch, sip::make_response(context.request, 408), now);
+  if (pending) {
+    out_.abandon_branch(branch.client);  // the layer would keep it in Proceeding forever
+  }
 }
 
 void ForkingProxy::on_cancel(sip::TransactionId server, TimePoint now) {
@@ -272,11 +276,18 @@ void ForkingProxy::on_server_terminated(sip::TransactionId server) {
   if (found == contexts_.end()) {
     return;
   }
+  std::vector<sip::TransactionId> pending;
   for (auto& branch : found->second.branches) {
     context_of_.erase(branch.client);
     release_hold(branch);
+    if (!branch.done && branch.client != 0) {
+      pending.push_back(branch.client);
+    }
   }
   contexts_.erase(found);
+  for (const auto client : pending) {
+    out_.abandon_branch(client);  // cancelled branches that never sent their final response
+  }
 }
 
 void ForkingProxy::on_timer(TimePoint now) {

@@ -43,6 +43,13 @@ public:
   virtual void forward_response(sip::TransactionId server, sip::Message response,
                                 TimePoint now) = 0;
   virtual void cancel_branch(sip::TransactionId client, TimePoint now) = 0;
+  // Ends client transaction `client` without waiting for its final response (an INVITE
+  // branch in Proceeding has no timer of its own, §17.1.1.2).
+  virtual void abandon_branch(sip::TransactionId client) = 0;
+  // Sends `request` (Via still to be added with `branch`) outside any transaction: an ACK
+  // for a 2xx.
+  virtual void send_stateless(sip::Message request, std::string_view branch,
+                              const FlowAddress& to) = 0;
   // `target` moved to `flow` (the poll): the same target with its Record-Route naming the
   // new flow.
   virtual ProxyTarget retarget(const ProxyTarget& target, const FlowAddress& flow,

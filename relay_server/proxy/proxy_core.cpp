@@ -54,6 +54,9 @@ TimePoint ProxyCore::next_deadline() const {
   if (echo_) {
     next = std::min(next, echo_->next_deadline());
   }
+  if (callback_) {
+    next = std::min(next, callback_->next_deadline());
+  }
   return next;
 }
 
@@ -127,6 +130,9 @@ void ProxyCore::on_timer(const Clock& clock) {
   if (echo_) {
     echo_->on_timer(clock.now);
   }
+  if (callback_) {
+    callback_->on_timer(clock);
+  }
   drain(clock);
 }
 
@@ -153,15 +159,21 @@ void ProxyCore::on_event(sip::TransactionEvent event, const Clock& clock) {
     case Kind::response:
       if (event.message) {
         response_source_ = event.peer.host;
-        (void)forking_.on_response(event.transaction, std::move(*event.message), clock.now);
+        if (!callback_ || !callback_->on_response(event.transaction, *event.message, clock.now)) {
+          (void)forking_.on_response(event.transaction, std::move(*event.message), clock.now);
+        }
       }
       break;
     case Kind::timeout:
     case Kind::transport_error:
-      (void)forking_.on_client_timeout(event.transaction, clock.now);
+      if (!callback_ || !callback_->on_client_timeout(event.transaction)) {
+        (void)forking_.on_client_timeout(event.transaction, clock.now);
+      }
       break;
     case Kind::cancelled:
-      forking_.on_cancel(event.transaction, clock.now);
+      if (!callback_ || !callback_->on_cancelled(event.transaction, clock.now)) {
+        forking_.on_cancel(event.transaction, clock.now);
+      }
       break;
     case Kind::ack:
       // The ACK for a 2xx is its own transaction (§13.2.2.4): forwarded statelessly along
@@ -261,19 +273,48 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
       return;
     case RoutingAction::echo:
     case RoutingAction::callback:
-      answer_test_number(server, request, source, decision.action, clock.now);
+      answer_test_number(server, request, source, decision, clock.now);
       return;
   }
 }
 
+void ProxyCore::attach_echo(EchoMedia& echo) {
+  echo_.emplace(config_.echo, echo, random_);
+  const auto& user = config_.router.callback_user;
+  if (!user.empty()) {
+    callback_.emplace(
+        config_.callback, "sip:" + user + "@" + config_.registrar.domain,
+        static_cast<ProxyOutput&>(*this), echo,
+        [this](std::string_view aor, UnixSeconds wall) {
+          return router_.contact_targets(aor, wall);
+        },
+        [this](std::size_t socket) { return router_.hostport(socket); }, random_);
+  }
+}
+
 void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message& request,
-                                   const FlowAddress& source, RoutingAction action, TimePoint now) {
+                                   const FlowAddress& source, const RoutingDecision& decision,
+                                   TimePoint now) {
   const auto contact = router_.hostport(source.socket);
-  if (action == RoutingAction::echo && echo_) {
+  if (decision.action == RoutingAction::echo && echo_) {
     respond(server,
             request.to_tag().empty() ? echo_->answer_invite(request, source.peer.host, contact, now)
                                      : echo_->answer_in_dialog(request, contact),
             now);
+    return;
+  }
+  if (decision.action == RoutingAction::callback && callback_) {
+    if (!request.to_tag().empty()) {
+      respond(server, callback_->answer_in_dialog(request), now);
+    } else if (decision.user.empty()) {
+      respond(server,
+              sip::make_response(request, 403, "Call Back Needs An Authenticated User",
+                                 random_.token(10)),
+              now);
+    } else {
+      callback_->on_invite(server, request, "sip:" + decision.user + "@" + config_.registrar.domain,
+                           now);
+    }
     return;
   }
   respond(server, sip::make_response(request, 480, "Test Number Unavailable", random_.token(10)),
@@ -286,10 +327,14 @@ void ProxyCore::forward_stateless(const sip::Message& request) {
     ++counters_.dropped;
     return;
   }
-  forward->request.prepend_header(
-      sip::HeaderId::Via,
-      "SIP/2.0/UDP " + router_.hostport(forward->to.socket) + ";branch=" + forward->branch);
-  outgoing_.push_back({forward->to.socket, forward->to.peer, forward->request.serialize()});
+  send_stateless(std::move(forward->request), forward->branch, forward->to);
+}
+
+void ProxyCore::send_stateless(sip::Message request, std::string_view branch,
+                               const FlowAddress& to) {
+  request.prepend_header(sip::HeaderId::Via, "SIP/2.0/UDP " + router_.hostport(to.socket) +
+                                                 ";branch=" + std::string(branch));
+  outgoing_.push_back({to.socket, to.peer, request.serialize()});
 }
 
 Result<sip::TransactionId> ProxyCore::forward_request(sip::Message request, std::string_view branch,
@@ -311,6 +356,12 @@ void ProxyCore::forward_response(sip::TransactionId server, sip::Message respons
     }
   }
   respond(server, response, now);
+}
+
+void ProxyCore::abandon_branch(sip::TransactionId client) {
+  if (layer_.client(client) != nullptr) {
+    layer_.on_transport_error(client);  // terminates it; its events find no context
+  }
 }
 
 ProxyTarget ProxyCore::retarget(const ProxyTarget& target, const FlowAddress& flow,

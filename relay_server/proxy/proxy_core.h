@@ -10,6 +10,7 @@
 #include "protocol/core/random.h"
 #include "protocol/sip/digest_server.h"
 #include "protocol/sip/transaction_layer.h"
+#include "relay_server/proxy/callback_service.h"
 #include "relay_server/proxy/echo_service.h"
 #include "relay_server/proxy/forking_proxy.h"
 #include "relay_server/proxy/media_steering.h"
@@ -44,6 +45,7 @@ struct ProxyCoreConfig {
   // Routing hooks and test numbers (domain, proxy id and sockets are filled in from above).
   RouterConfig router;
   EchoServiceConfig echo;
+  CallbackConfig callback;
 };
 
 // A datagram for the transport: which local socket to send it from, and where to.
@@ -81,7 +83,8 @@ public:
   // Steers the media of every call through `legs` from now on (DESIGN.md call setup 2, 5).
   void attach_media(MediaLegs& legs) { media_.emplace(legs); }
   // Answers the echo test number with media from `echo` (RoutingAction::echo).
-  void attach_echo(EchoMedia& echo) { echo_.emplace(config_.echo, echo, random_); }
+  // The echo and call-me-back test numbers answer with media from `echo`.
+  void attach_echo(EchoMedia& echo);
   [[nodiscard]] TimePoint next_deadline() const;
   [[nodiscard]] std::optional<Outgoing> poll_outgoing();
 
@@ -107,15 +110,19 @@ private:
                      const FlowAddress& source, const Clock& clock);
   void forward_stateless(const sip::Message& request);
   void answer_test_number(sip::TransactionId server, const sip::Message& request,
-                          const FlowAddress& source, RoutingAction action, TimePoint now);
+                          const FlowAddress& source, const RoutingDecision& decision,
+                          TimePoint now);
 
   // ProxyOutput, for the forking contexts.
   Result<sip::TransactionId> forward_request(sip::Message request, std::string_view branch,
                                              const FlowAddress& to, TimePoint now) override;
   void forward_response(sip::TransactionId server, sip::Message response, TimePoint now) override;
   void cancel_branch(sip::TransactionId client, TimePoint now) override;
+  void abandon_branch(sip::TransactionId client) override;
   ProxyTarget retarget(const ProxyTarget& target, const FlowAddress& flow,
                        const sip::Message& request) override;
+  void send_stateless(sip::Message request, std::string_view branch,
+                      const FlowAddress& to) override;
   [[nodiscard]] bool addressed_to_us(const sip::Message& request) const;
 
   ProxyCoreConfig config_;
@@ -128,6 +135,7 @@ private:
   ForkingProxy forking_;
   std::optional<MediaSteering> media_;
   std::optional<EchoService> echo_;
+  std::optional<CallbackService> callback_;
   std::string response_source_;  // IP of the response being forwarded
   Admission admission_;
   std::unordered_map<sip::TransactionId, std::size_t> socket_of_;

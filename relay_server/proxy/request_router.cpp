@@ -123,11 +123,21 @@ RoutingDecision RequestRouter::refuse(const sip::Message& request, int status,
 std::variant<RequestRouter::Preprocessed, sip::Message> RequestRouter::preprocess(
     const sip::Message& request) {
   // §16.3 step 4: a request carrying our Via with the branch we would give it now has
-  // come back unchanged: a loop, not a spiral.
+  // come back unchanged: a loop, not a spiral. The sent-by must be ours too: a peer proxy
+  // (the two-proxy topology) forwards the same request with the same hash in its branch.
   const std::string looped = std::string(kBranchPrefix) + loop_hash(request);
+  const auto sent_by_us = [this](const sip::Via& via) {
+    const std::string sent_by = via.host + ":" + std::to_string(via.port.value_or(5060));
+    for (std::size_t i = 0; i < config_.socket_names.size(); ++i) {
+      if (equal_ignoring_case(hostport(i), sent_by)) {
+        return true;
+      }
+    }
+    return false;
+  };
   if (auto vias = request.vias()) {
     for (const auto& via : *vias) {
-      if (via.branch().starts_with(looped)) {
+      if (via.branch().starts_with(looped) && sent_by_us(via)) {
         return sip::make_response(request, 482, {}, random_.token(10));
       }
     }
@@ -308,12 +318,7 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
     if (!contact) {
       continue;
     }
-    const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
-                                  binding.flow.local_socket);
-    FlowAddress flow{{binding.flow.address, binding.flow.port, sip::Transport::udp},
-                     socket == config_.socket_names.end()
-                         ? 0
-                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
+    const auto flow = flow_of(binding);
     decision.targets.push_back(ProxyTarget{
         *contact, flow, record_route(source, flow, pre.request.from_tag()), aor, source});
   }
@@ -322,6 +327,30 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
   }
   decision.request = std::move(pre.request);
   return decision;
+}
+
+FlowAddress RequestRouter::flow_of(const Binding& binding) const {
+  const auto socket = std::find(config_.socket_names.begin(), config_.socket_names.end(),
+                                binding.flow.local_socket);
+  return FlowAddress{{binding.flow.address, binding.flow.port, sip::Transport::udp},
+                     socket == config_.socket_names.end()
+                         ? 0
+                         : static_cast<std::size_t>(socket - config_.socket_names.begin())};
+}
+
+std::vector<ProxyTarget> RequestRouter::contact_targets(std::string_view aor, UnixSeconds wall) {
+  std::vector<ProxyTarget> targets;
+  auto bindings = directory_.bindings_for(aor, wall);
+  if (!bindings) {
+    return targets;
+  }
+  for (const auto& binding : *bindings) {
+    auto contact = sip::Uri::parse(binding.contact_uri);
+    if (contact && (binding.owner_proxy.empty() || binding.owner_proxy == config_.proxy_id)) {
+      targets.push_back(ProxyTarget{*contact, flow_of(binding), {}, std::string(aor), {}});
+    }
+  }
+  return targets;
 }
 
 std::string RequestRouter::record_route(const FlowAddress& source,

@@ -79,6 +79,9 @@ public:
   [[nodiscard]] const RouterConfig& config() const { return config_; }
   // True if `uri` names this proxy (its domain or one of its addresses).
   [[nodiscard]] bool is_ours(const sip::Uri& uri) const;
+  // The AOR's contacts bound at this proxy, each over its flow (no Record-Route): where a
+  // request this proxy originates for the user goes.
+  [[nodiscard]] std::vector<ProxyTarget> contact_targets(std::string_view aor, UnixSeconds wall);
   // Our Record-Route value for a dialog between `source` and `callee` (flow_route.h).
   [[nodiscard]] std::string record_route(const FlowAddress& source,
                                          const std::optional<FlowAddress>& callee,
@@ -97,6 +100,8 @@ private:
                                const Clock& clock);
   std::optional<FlowAddress> resolve(const sip::Uri& uri) const;
   [[nodiscard]] bool is_own_address(const FlowAddress& flow) const;
+  // The flow a binding of ours was registered over.
+  [[nodiscard]] FlowAddress flow_of(const Binding& binding) const;
   // The test number `request` is addressed to, if any.
   [[nodiscard]] std::optional<RoutingAction> test_number(const sip::Message& request) const;
   std::string loop_hash(const sip::Message& request) const;

@@ -238,7 +238,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"DefaultExpiresOutsideBounds", "[sip]\ndefault_expires = 10\n", "relay.toml:2:1",
                   "sip.default_expires = 10 is below sip.min_expires = 60", ""},
         BadConfig{"MinExpiresAboveDefault", "[sip]\nmin_expires = 900\n", "relay.toml:2:1",
-                  "sip.min_expires", "sip.default_expires = 600 is below"}),
+                  "sip.min_expires", "sip.default_expires = 600 is below"},
+        BadConfig{"PeerWithoutAddress", "[sip]\npeers = \"proxy-b\"\n", "relay.toml:2:1",
+                  "sip.peers", "'proxy-b' has no proxy id"},
+        BadConfig{"PeerWithAHostName", "[sip]\npeers = \"b=proxy-b.test:5060\"\n", "relay.toml:2:1",
+                  "sip.peers", "peer 'b'"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(ConfigLoader, BadFlagIsNamedByFlagAndKey) {

@@ -56,7 +56,7 @@ protected:
            "[http]\nmetrics_listen = \"127.0.0.1:0\"\n"
            "[store]\nsqlite_path = \""
         << dir_.file("relay.sqlite")
-        << "\"\n[media]\nbind_address = \"127.0.0.1\"\nport_min = 45000\nport_max = 45999\n"
+        << "\"\n[media]\nbind_address = \"127.0.0.1\"\nport_min = 27000\nport_max = 27999\n"
            "[log]\nsyslog_prefix = \"never\"\n";
     relay_ = std::make_unique<ChildProcess>(
         kBinary, std::vector<std::string>{"--config", dir_.file("relay.toml")});

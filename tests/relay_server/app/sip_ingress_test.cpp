@@ -1,10 +1,13 @@
 #include "relay_server/app/sip_ingress.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 namespace tipring::relay {
 namespace {
@@ -60,6 +63,22 @@ TEST_F(SipIngressTest, HandsEachDatagramToTheHandlerWithItsSourceAndSocket) {
     EXPECT_EQ(r.from, client->local_address());
     EXPECT_EQ(r.socket_index, r.text == first ? 1U : 0U);
   }
+}
+
+TEST_F(SipIngressTest, ListenSocketsGetAReceiveBufferForBurstsUpToTheKernelLimit) {
+  open(1, 1500);
+  long rmem_max = 0;
+  std::ifstream("/proc/sys/net/core/rmem_max") >> rmem_max;
+  long rmem_default = 0;
+  std::ifstream("/proc/sys/net/core/rmem_default") >> rmem_default;
+  if (rmem_max <= rmem_default) {
+    GTEST_SKIP() << "net.core.rmem_max allows no buffer above the default here";
+  }
+  int granted = 0;
+  socklen_t length = sizeof(granted);
+  ASSERT_EQ(::getsockopt(ingress->socket(0).fd(), SOL_SOCKET, SO_RCVBUF, &granted, &length), 0);
+  // The kernel reports twice what it granted (its bookkeeping share); the request is 4 MiB.
+  EXPECT_GE(granted / 2, std::min(rmem_max, 4L * 1024 * 1024));
 }
 
 TEST_F(SipIngressTest, DatagramsOverTheSizeLimitAreCountedAndDropped) {

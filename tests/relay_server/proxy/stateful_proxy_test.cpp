@@ -271,6 +271,24 @@ TEST_F(StatefulProxyTest, TimerCCancelsARingingBranchThatNeverAnswers) {
   EXPECT_EQ(first_final(ended, alice_ua().flow)->status_code(), 487);
 }
 
+TEST_F(StatefulProxyTest, CancelledBranchThatNeverAnswersEndsIn408AndLeavesNoTransaction) {
+  configure_ = [](ProxyCoreConfig& config) { config.forking.timer_c = std::chrono::seconds(200); };
+  register_both();
+  const auto out = send_authenticated({});
+  const auto invite = *first_request(out, bob_ua().flow, sip::Method::Invite);
+  (void)send(response_text(invite, 180, "b1"), bob_ua().flow, 1);
+  ASSERT_TRUE(
+      first_request(advance(std::chrono::seconds(200)), bob_ua().flow, sip::Method::Cancel));
+  // bob ignores the CANCEL: after 64*T1 the branch counts as 408 and is let go.
+  const auto given_up = advance(std::chrono::seconds(32));
+  ASSERT_TRUE(first_final(given_up, alice_ua().flow));
+  EXPECT_EQ(first_final(given_up, alice_ua().flow)->status_code(), 408);
+  // The 408's retransmissions end at Timer H; then nothing is left in the tables.
+  (void)advance(std::chrono::seconds(40));
+  EXPECT_EQ(core().transaction_count(), 0U);
+  EXPECT_EQ(core().proxy_context_count(), 0U);
+}
+
 TEST_F(StatefulProxyTest, MaxForwardsZeroIs483) {
   register_both();
   RequestText request;
@@ -291,6 +309,26 @@ TEST_F(StatefulProxyTest, RequestComingBackUnchangedIsALoop482) {
   const auto refused = first_final(back, bob_desk().flow);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status_code(), 482);
+}
+
+TEST_F(StatefulProxyTest, TheSameRequestFromAnotherProxyIsASpiralNotALoop) {
+  register_both();
+  register_ua(bob_desk(), "<sip:bob@tipring.test>", "reg-bob-loop");
+  const auto out = send_authenticated({});
+  const auto looped = first_request(out, bob_desk().flow, sip::Method::Invite);
+  ASSERT_TRUE(looped);
+  // A peer proxy (the two-proxy topology) forwards the unchanged request, so its branch
+  // carries the same loop hash, but under its own sent-by.
+  auto text = looped->serialize();
+  const auto via = text.find("Via: SIP/2.0/UDP ");
+  ASSERT_NE(via, std::string::npos);
+  const auto host = via + std::string_view("Via: SIP/2.0/UDP ").size();
+  text.replace(host, text.find(';', host) - host, "192.0.2.77:5070");
+  const auto back = send(text, bob_desk().flow, 0);
+  const auto answer = first_final(back, bob_desk().flow);
+  ASSERT_TRUE(answer);
+  // Past loop detection: the credentials were consumed upstream, so it is challenged here.
+  EXPECT_EQ(answer->status_code(), 407);
 }
 
 // After alice's INVITE was answered by bob, returns bob's copy of the INVITE and the 200.

@@ -1,0 +1,97 @@
+// CallbackService: the built-in call-me-back test number, so one person alone can test
+// incoming calls. An authenticated user's INVITE to sip:callback@<domain> rings (180) and,
+// after a short ringback, is refused with 486 Busy Here; a few seconds later tipring-relay
+// calls the user back as a UAC (RFC 3261 §13.2: INVITE to every registered contact over its
+// flow, the first 2xx ACKed and the other branches CANCELled), offering an echo channel
+// (EchoMedia), so the callee hears themself like on the echo number. The user's BYE ends it.
+#pragma once
+
+#include "protocol/core/random.h"
+#include "protocol/core/time.h"
+#include "protocol/sip/message.h"
+#include "relay_server/proxy/echo_service.h"
+#include "relay_server/proxy/forking_proxy.h"
+#include "relay_server/proxy/registrar.h"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tipring::relay {
+
+struct CallbackConfig {
+  Duration ringback = std::chrono::seconds(3);  // 180 Ringing, then 486
+  Duration delay = std::chrono::seconds(5);     // after the 486, before calling back
+  Duration max_call = std::chrono::minutes(10);
+};
+
+// Where the user's registered contacts are reached: (Request-URI, flow) pairs.
+using ContactTargets = std::function<std::vector<ProxyTarget>(std::string_view aor, UnixSeconds)>;
+// This proxy's host:port as seen on a socket (for Via and Contact).
+using SocketHostport = std::function<std::string(std::size_t socket)>;
+
+class CallbackService {
+public:
+  CallbackService(CallbackConfig config, std::string number_uri, ProxyOutput& out, EchoMedia& media,
+                  ContactTargets targets, SocketHostport hostport, RandomSource& random);
+
+  // An INVITE to the number from `user_aor` (authenticated): rings now, 486 after the
+  // ringback, and the call back is scheduled.
+  void on_invite(sip::TransactionId server, const sip::Message& invite, const std::string& user_aor,
+                 TimePoint now);
+  // The caller CANCELled during the ringback: 487 now; the call back still comes.
+  bool on_cancelled(sip::TransactionId server, TimePoint now);
+  // Responses to (and timeouts of) the calls back; false if the client transaction is not ours.
+  bool on_response(sip::TransactionId client, const sip::Message& response, TimePoint now);
+  bool on_client_timeout(sip::TransactionId client);
+  // BYE (or anything else) in a call back's dialog.
+  sip::Message answer_in_dialog(const sip::Message& request);
+
+  void on_timer(const Clock& clock);
+  [[nodiscard]] TimePoint next_deadline() const;
+  [[nodiscard]] std::size_t pending_count() const { return rings_.size() + scheduled_.size(); }
+  [[nodiscard]] std::size_t call_count() const { return calls_.size(); }
+
+private:
+  struct Ring {
+    sip::Message invite;
+    std::string to_tag;
+    TimePoint busy_at;
+  };
+  struct Scheduled {
+    std::string aor;
+    TimePoint at;
+  };
+  // A call back: one INVITE forked to the user's contacts.
+  struct Call {
+    std::string call_id;
+    std::string from_tag;
+    std::string aor;
+    std::vector<sip::TransactionId> branches;
+    std::vector<FlowAddress> flows;  // per branch
+    bool answered = false;
+    std::size_t answered_branch = 0;
+    TimePoint ends_at = TimePoint::max();
+  };
+
+  void place_call(const std::string& aor, const Clock& clock);
+  void end_call(const std::string& call_id);
+  Call* call_of(sip::TransactionId client, std::size_t& branch);
+  sip::Message make_invite(const Call& call, const ProxyTarget& target,
+                           const std::string& sdp) const;
+
+  CallbackConfig config_;
+  std::string number_uri_;  // sip:callback@domain
+  ProxyOutput& out_;
+  EchoMedia& media_;
+  ContactTargets targets_;
+  SocketHostport hostport_;
+  RandomSource& random_;
+  std::map<sip::TransactionId, Ring> rings_;  // by server transaction
+  std::vector<Scheduled> scheduled_;
+  std::map<std::string, Call, std::less<>> calls_;  // by Call-ID
+};
+
+}  // namespace tipring::relay

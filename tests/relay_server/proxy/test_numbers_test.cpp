@@ -1,0 +1,163 @@
+// The built-in test numbers through ProxyCore on the fake clock, with a fake EchoMedia:
+// the echo number answers as a UAS, and the call-me-back number rings, refuses with 486,
+// then calls the user back at their registered flow and takes the BYE.
+#include "protocol/sdp/rewrite.h"
+#include "protocol/sdp/session_description.h"
+#include "tests/relay_server/proxy/proxy_call_fixture.h"
+
+namespace tipring::relay::testing {
+namespace {
+
+class FakeEchoMedia final : public EchoMedia {
+public:
+  Result<MediaChannel> open(std::string_view call_id, const MediaSide& caller) override {
+    opened.emplace_back(call_id);
+    sides.push_back(caller);
+    return MediaChannel{"203.0.113.1", 40000, 40001, true};
+  }
+  void close(std::string_view call_id) override { closed.emplace_back(call_id); }
+
+  std::vector<std::string> opened;
+  std::vector<MediaSide> sides;
+  std::vector<std::string> closed;
+};
+
+std::string offer_sdp() {
+  return "v=0\r\no=- 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n"
+         "m=audio 7078 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+         "a=rtpmap:101 telephone-event/8000\r\n";
+}
+
+class TestNumbers : public ProxyCallFixture {
+protected:
+  void SetUp() override {
+    configure_ = [](ProxyCoreConfig& config) {
+      config.callback.ringback = std::chrono::seconds(3);
+      config.callback.delay = std::chrono::seconds(5);
+    };
+    core().attach_echo(media_);
+    register_both();
+  }
+
+  FakeEchoMedia media_;
+};
+
+TEST_F(TestNumbers, EchoNumberAnswersWithPcmaAndTheEchoChannelAndEndsOnBye) {
+  RequestText invite;
+  invite.request_uri = "sip:echo@tipring.test";
+  invite.to_uri = "sip:echo@tipring.test";
+  invite.body = offer_sdp();
+  const auto out = send_authenticated(invite);
+  const auto ok = first_response(out, alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  const auto answer = *sdp::parse(ok->body());
+  const auto audio = *sdp::audio_endpoint(answer);
+  EXPECT_EQ(audio.address, (sdp::MediaAddress{"203.0.113.1", 40000}));
+  EXPECT_EQ(answer.media[audio.media_index].formats,
+            (std::vector<std::string>{"8", "101"}));  // the offer's PCMA + telephone-event
+  ASSERT_EQ(media_.sides.size(), 1U);
+  EXPECT_EQ(media_.sides[0].advertised_address, "10.0.0.5");
+  EXPECT_EQ(media_.sides[0].signalling_source, "192.0.2.10");
+
+  RequestText bye;
+  bye.method = "BYE";
+  bye.request_uri = "sip:echo@127.0.0.1:5060";
+  bye.to_uri = "sip:echo@tipring.test";
+  bye.to_tag = std::string(ok->to_tag());
+  bye.cseq = 3;
+  bye.branch = "z9hG4bKbye";
+  bye.contact.clear();
+  const auto ended = send(request_text(bye), alice_ua().flow);
+  ASSERT_TRUE(first_response(ended, alice_ua().flow, 200));
+  EXPECT_EQ(media_.closed, media_.opened);
+}
+
+TEST_F(TestNumbers, CallbackRingsRefusesWith486AndCallsTheUserBackAfterTheDelay) {
+  RequestText invite;
+  invite.request_uri = "sip:callback@tipring.test";
+  invite.to_uri = "sip:callback@tipring.test";
+  invite.body = offer_sdp();
+  const auto out = send_authenticated(invite);
+  const auto ringing = first_response(out, alice_ua().flow, 180);
+  ASSERT_TRUE(ringing);
+  EXPECT_FALSE(first_final(out, alice_ua().flow));
+
+  const auto busy = advance(std::chrono::seconds(3));
+  const auto refused = first_final(busy, alice_ua().flow);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status_code(), 486);
+  EXPECT_EQ(refused->to_tag(), ringing->to_tag());
+  EXPECT_FALSE(
+      first_request(advance(std::chrono::seconds(4)), alice_ua().flow, sip::Method::Invite));
+
+  const auto called = advance(std::chrono::seconds(1));
+  const auto call_back = first_request(called, alice_ua().flow, sip::Method::Invite);
+  ASSERT_TRUE(call_back);
+  EXPECT_EQ(call_back->request_uri_text(), "sip:alice@10.0.0.5:5060");
+  EXPECT_EQ(call_back->from()->uri.user, "callback");
+  EXPECT_EQ(call_back->to()->uri.user, "alice");
+  const auto offered = *sdp::audio_endpoint(*sdp::parse(call_back->body()));
+  EXPECT_EQ(offered.address, (sdp::MediaAddress{"203.0.113.1", 40000}));
+  ASSERT_EQ(media_.sides.size(), 1U);
+  EXPECT_EQ(media_.sides[0].signalling_source, "192.0.2.10");  // alice's flow
+
+  // alice answers: the relay ACKs over her flow; her BYE ends the echo.
+  auto ok = sip::make_response(*call_back, 200, {}, "atag2");
+  ok.add_header(sip::HeaderId::Contact, "<sip:alice@10.0.0.5:5060>");
+  ok.set_body(offer_sdp(), "application/sdp");
+  const auto acked = send(ok.serialize(), alice_ua().flow);
+  const auto ack = first_request(acked, alice_ua().flow, sip::Method::Ack);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->to_tag(), "atag2");
+  EXPECT_EQ(ack->call_id(), call_back->call_id());
+
+  RequestText bye;
+  bye.method = "BYE";
+  bye.request_uri =
+      std::string(call_back->find(sip::HeaderId::Contact)
+                      ->substr(1, call_back->find(sip::HeaderId::Contact)->size() - 2));
+  bye.from_tag = "atag2";
+  bye.to_uri = "sip:callback@tipring.test";
+  bye.to_tag = std::string(call_back->from_tag());
+  bye.call_id = std::string(call_back->call_id());
+  bye.cseq = 1;
+  bye.branch = "z9hG4bKcbbye";
+  bye.contact.clear();
+  const auto ended = send(request_text(bye), alice_ua().flow);
+  ASSERT_TRUE(first_response(ended, alice_ua().flow, 200));
+  EXPECT_EQ(media_.closed, media_.opened);
+}
+
+TEST_F(TestNumbers, CallbackRefusedByTheUserReleasesItsEchoChannel) {
+  RequestText invite;
+  invite.request_uri = "sip:callback@tipring.test";
+  invite.to_uri = "sip:callback@tipring.test";
+  (void)send_authenticated(invite);
+  const auto called = advance(std::chrono::seconds(8));
+  const auto call_back = first_request(called, alice_ua().flow, sip::Method::Invite);
+  ASSERT_TRUE(call_back);
+  (void)send(sip::make_response(*call_back, 603, {}, "atag3").serialize(), alice_ua().flow);
+  EXPECT_EQ(media_.closed, media_.opened);
+  EXPECT_EQ(media_.opened.size(), 1U);
+}
+
+TEST_F(TestNumbers, CancelDuringTheRingbackIs487AndTheCallBackStillComes) {
+  RequestText invite;
+  invite.request_uri = "sip:callback@tipring.test";
+  invite.to_uri = "sip:callback@tipring.test";
+  (void)send_authenticated(invite);
+  RequestText cancel = invite;
+  cancel.method = "CANCEL";
+  cancel.cseq = 2;
+  cancel.branch = "z9hG4bKinv1x";
+  cancel.contact.clear();
+  const auto out = send(request_text(cancel), alice_ua().flow);
+  const auto final = first_final(out, alice_ua().flow);
+  ASSERT_TRUE(final);
+  ASSERT_TRUE(first_response(out, alice_ua().flow, 487));
+  EXPECT_TRUE(
+      first_request(advance(std::chrono::seconds(8)), alice_ua().flow, sip::Method::Invite));
+}
+
+}  // namespace
+}  // namespace tipring::relay::testing
