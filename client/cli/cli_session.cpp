@@ -8,6 +8,18 @@ namespace {
 
 constexpr int kUnregisterWaitMs = 1500;
 
+// Runs `action` once after `ms` on a timer owned by `owner` (gone with it, and after firing).
+template <class Action>
+void after(int ms, QObject* owner, Action action) {
+  auto* timer = new QTimer(owner);
+  timer->setSingleShot(true);
+  QObject::connect(timer, &QTimer::timeout, owner, [timer, action = std::move(action)]() mutable {
+    timer->deleteLater();
+    action();
+  });
+  timer->start(ms);
+}
+
 }  // namespace
 
 CliSession::CliSession(CliOptions options, QString password, EventPrinter& printer,
@@ -33,7 +45,7 @@ void CliSession::start() {
     printer_.print(QStringLiteral("registration-failed"),
                    {{"account", options_.account},
                     {"reason", QStringLiteral("only UDP is implemented in tipring-cli so far")}});
-    QTimer::singleShot(0, this, [this] { emit finished(kExitRegistration); });
+    after(0, this, [this] { emit finished(kExitRegistration); });
     return;
   }
   QString error;
@@ -41,7 +53,7 @@ void CliSession::start() {
   if (account_ == nullptr) {
     printer_.print(QStringLiteral("registration-failed"),
                    {{"account", options_.account}, {"reason", error}});
-    QTimer::singleShot(0, this, [this] { emit finished(kExitRegistration); });
+    after(0, this, [this] { emit finished(kExitRegistration); });
     return;
   }
   connect(account_, &Account::registered, this, &CliSession::on_registered);
@@ -143,7 +155,7 @@ void CliSession::on_answered(Call* call) {
   printer_.print(QStringLiteral("answered"), call_fields(call));
   QPointer<Call> guarded(call);
   if (!options_.dtmf.isEmpty()) {
-    QTimer::singleShot(options_.dtmf_delay_ms, this, [guarded, digits = options_.dtmf] {
+    after(options_.dtmf_delay_ms, this, [guarded, digits = options_.dtmf] {
       Call* c = guarded.data();
       if (c != nullptr && !c->isEnded()) {
         c->sendDtmf(digits);
@@ -151,7 +163,7 @@ void CliSession::on_answered(Call* call) {
     });
   }
   if (options_.hangup_after_s > 0) {
-    QTimer::singleShot(options_.hangup_after_s * 1000, this, [guarded] {
+    after(options_.hangup_after_s * 1000, this, [guarded] {
       Call* c = guarded.data();
       if (c != nullptr && !c->isEnded()) {
         c->hangup();
@@ -277,7 +289,7 @@ void CliSession::finish(int exit_code) {
   finishing_ = true;
   if (account_ == nullptr || !account_->isRegistered()) {
     phone_.shutdown();
-    QTimer::singleShot(0, this, [this, exit_code] { emit finished(exit_code); });
+    after(0, this, [this, exit_code] { emit finished(exit_code); });
     return;
   }
   phone_.shutdown();
@@ -287,7 +299,7 @@ void CliSession::finish(int exit_code) {
       emit finished(exit_code);
     }
   });
-  QTimer::singleShot(kUnregisterWaitMs, this, [this, exit_code] { emit finished(exit_code); });
+  after(kUnregisterWaitMs, this, [this, exit_code] { emit finished(exit_code); });
 }
 
 }  // namespace tipring::client

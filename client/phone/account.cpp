@@ -116,7 +116,8 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
   const QHostAddress bind = !s.bind_address.isNull() ? s.bind_address
                             : first_hop.isNull()     ? QHostAddress(QHostAddress::LocalHost)
                                                      : route_source(first_hop, first_hop_port);
-  auto account = std::unique_ptr<Account>(new Account(nullptr, std::move(random), media_factory));
+  auto account =
+      std::unique_ptr<Account>(new Account(nullptr, std::move(random), std::move(media_factory)));
   if (!account->socket_.bind(bind, s.sip_port)) {
     return fail(kOpenRule, "cannot bind the SIP socket to " + bind.toString().toStdString() + ": " +
                                account->socket_.errorString().toStdString());

@@ -404,7 +404,7 @@ void CallSession::on_ack(const sip::Message& ack, TimePoint now) {
 }
 
 void CallSession::answer_invite(sip::TransactionId tx, const sip::Message& request,
-                                std::string sdp_body, TimePoint now) {
+                                const std::string& sdp_body, TimePoint now) {
   sip::Message ok = sip::make_response(request, 200, {}, local_tag_);
   copy_record_route(request, ok);
   ok.add_header(sip::HeaderId::Contact, contact_value());

@@ -130,8 +130,8 @@ private:
   Result<void> send_reinvite(bool hold, TimePoint now);
   void respond(sip::TransactionId tx, const sip::Message& request, int status, TimePoint now);
   // A 2xx to an INVITE carrying `sdp_body`, resent until ACKed.
-  void answer_invite(sip::TransactionId tx, const sip::Message& request, std::string sdp_body,
-                     TimePoint now);
+  void answer_invite(sip::TransactionId tx, const sip::Message& request,
+                     const std::string& sdp_body, TimePoint now);
   void add_credentials(sip::Message& request);
   [[nodiscard]] sip::Via make_via() const;
   [[nodiscard]] std::string contact_value() const;
