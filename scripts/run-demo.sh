@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tipring on this machine: builds the release preset, starts tipring-relay on loopback
-# with its embedded SQLite store and a demo user, and (once tipring-cli exists) signs a
-# client in as that user to call the relay's echo-test number. It grows as components land;
-# today it runs the relay (registrar, media relay, metrics) and shows it answering.
+# with its embedded SQLite store and a demo user, then signs tipring-cli in as that user to
+# call the relay's echo-test number, speaking a WAV file into it and recording the echo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --preset release >/dev/null
@@ -40,9 +39,20 @@ for _ in $(seq 1 100); do
 done
 
 if [[ -x $cli ]]; then
+  # The demo user speaks into the echo test from a WAV file and records what comes back.
+  if command -v espeak-ng >/dev/null; then
+    espeak-ng -w "$work/hello.wav" "Hello from Tipring. This is the echo test. What you hear \
+comes back to you through the relay." 2>/dev/null
+  else
+    sox -n -r 48000 -c 1 -b 16 "$work/hello.wav" synth 5 sine 440 vol 0.5
+  fi
+  status=0
   "$cli" --account demo@tipring.test --proxy sip:127.0.0.1:5060 \
-    --password-file "$work/demo.password" --call echo --hangup-after 10 --json
-  exit
+    --password-file "$work/demo.password" --no-stdin --json \
+    --play "$work/hello.wav" --record "$work/echo-heard.wav" --call echo --hangup-after 8 || status=$?
+  echo
+  echo "The echo test's answer is in $work/echo-heard.wav (play it with: play $work/echo-heard.wav)."
+  exit $status
 fi
 echo
 echo "tipring-relay is running on 127.0.0.1:5060 (SIP/UDP), /metrics and /health on"
