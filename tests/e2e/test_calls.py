@@ -7,13 +7,14 @@ Audio is checked by ear-equivalent: each side plays its own tone (A 440 Hz, B 10
 the public client 700 Hz) and records what it hears; audio_probe measures the dominant
 frequency of each recording. The NATs forward only replies into their LANs, so audio that
 arrives at all came through the relay; the relay's forwarded-packet counter says so too."""
+import json
 import sys
 import tempfile
 import time
 import unittest
 from pathlib import Path
 
-from e2e_lib import Topology, require_namespaces
+from e2e_lib import HERE, Topology, require_namespaces
 from tipring_procs import Client, Relay, tone_report, write_tone
 
 USERS = {"alice": "alice-secret-1", "bob": "bob-secret-2", "pat": "pat-secret-3"}
@@ -39,10 +40,7 @@ class CallScenarios(unittest.TestCase):
     def test_a_nat_to_nat(self):
         with Topology() as net:
             relay = Relay(net, USERS).start()
-            bob = self.client(net, "b", "bob", "--auto-answer", "--max-calls", "1")
-            bob.wait_for("registered")
-            alice = self.client(net, "a", "alice", "--call", "bob", "--hangup-after", "6")
-            alice.wait_for("answered", timeout=20)
+            alice, bob = self.call_a_to_b(net, relay, seconds=6)
             bob.wait_for("answered", timeout=5)
             self.assertEqual(alice.exit_code(timeout=30), 0)
             bob.wait_for("ended", timeout=10)
@@ -57,6 +55,92 @@ class CallScenarios(unittest.TestCase):
                 time.sleep(0.1)
             self.assertEqual(relay.metric("tipring_relay_media_sessions"), 0,
                              "the relay releases the call's legs after the BYE")
+
+    def call_a_to_b(self, net, relay, seconds=6, alice_args=(), bob_args=()):
+        bob = self.client(net, "b", "bob", "--auto-answer", "--max-calls", "1", *bob_args)
+        bob.wait_for("registered")
+        alice = self.client(net, "a", "alice", "--call", "bob", "--hangup-after", seconds,
+                            *alice_args)
+        alice.wait_for("answered", timeout=20)
+        return alice, bob
+
+    def test_c_public_client_with_split_ports_calls_a(self):
+        with Topology() as net:
+            Relay(net, USERS).start()
+            alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1")
+            alice.wait_for("registered")
+            r = net.run("pub", ["python3", HERE / "split_port_ua.py", "--ip", "198.18.0.20",
+                                "--proxy-ip", "198.18.0.10", "--domain", "tipring.test",
+                                "--user", "pat", "--password", USERS["pat"], "--callee", "alice",
+                                "--send-port", "42000", "--recv-port", "43000",
+                                "--freq", TONES["pat"], "--seconds", "6",
+                                "--record", self.tmp / "pat-heard.wav"], timeout=60, check=False)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            result = json.loads(r.stdout.strip().splitlines()[-1])
+            self.assertTrue(result["answered"])
+            self.assertGreater(result["received_packets"], 150)
+            # The relay sent to the advertised receive port (same-IP rule), never to the
+            # port the public client sends from, and only from the relay's address.
+            for source in result["received_from"]:
+                src, _, dst = source.partition("->")
+                self.assertEqual(dst, "43000", result)
+                self.assertTrue(src.startswith("198.18.0.10:"), result)
+            alice.wait_for("ended", timeout=10)
+            self.assert_heard("alice", TONES["pat"])
+            self.assert_heard("pat", TONES["alice"])
+
+    def test_d_nat_forgets_mappings_mid_call_media_hands_over(self):
+        # Decision (docs/e2e.md): the relay runs with media handover on; a client whose NAT
+        # rebinds keeps its call, because its new source has the same IP as the one
+        # learned, and the relay moves the leg to it (rate-limited, logged, counted).
+        with Topology() as net:
+            relay = Relay(net, USERS, extra_toml="media_handover = true").start()
+            alice, bob = self.call_a_to_b(net, relay, seconds=12)
+            time.sleep(4)  # media is flowing; the flush must happen mid-call
+            net.topo("flush-nat", "nata")
+            self.assertEqual(alice.exit_code(timeout=30), 0)
+            bob.wait_for("ended", timeout=10)
+            self.assertGreaterEqual(relay.metric("tipring_relay_media_handover_events_total"), 1)
+            # The last seconds of both recordings carry the other side's tone again.
+            for user, other in (("alice", "bob"), ("bob", "alice")):
+                report = tone_report(self.tmp / f"{user}-heard.wav", TONES[other], skip=8.5)
+                self.assertAlmostEqual(report["dominant_hz"], TONES[other],
+                                       delta=TONES[other] * 0.03, msg=f"{user}: {report}")
+                self.assertGreater(report["active_ratio"], 0.8, f"{user}: {report}")
+
+    def test_e_stranger_floods_media_ports(self):
+        with Topology() as net:
+            relay = Relay(net, USERS).start()
+            flood = net.start("stranger", ["python3", HERE / "udp_probe.py", "flood",
+                                           "--host", "198.18.0.10", "--ports", "40000-40999",
+                                           "--rounds", "400", "--pause", "0.02",
+                                           "--seconds", "25"])
+            alice, bob = self.call_a_to_b(net, relay, seconds=6)
+            self.assertEqual(alice.exit_code(timeout=30), 0)
+            bob.wait_for("ended", timeout=10)
+            out, _ = flood.communicate(timeout=40)
+            result = json.loads(out.strip().splitlines()[-1])
+            self.assertGreater(result["sent"], 10000)
+            self.assertEqual(result["replies"], 0, "the stranger must receive nothing")
+            self.assertGreater(relay.metric("tipring_relay_media_drops_total"), 1000)
+            self.assert_heard("alice", TONES["bob"])
+            self.assert_heard("bob", TONES["alice"])
+
+    def test_g_relay_restart_keeps_registrations(self):
+        with Topology() as net:
+            relay = Relay(net, USERS).start()
+            bob = self.client(net, "b", "bob", "--auto-answer", "--max-calls", "1")
+            bob.wait_for("registered")
+            self.assertEqual(relay.stop(), 0)
+            relay.start()
+            self.assertEqual(relay.metric("tipring_relay_registrations"), 1,
+                             "the binding was read back from the store")
+            alice = self.client(net, "a", "alice", "--call", "bob", "--hangup-after", "5")
+            alice.wait_for("answered", timeout=20)
+            self.assertEqual(alice.exit_code(timeout=30), 0)
+            bob.wait_for("ended", timeout=10)
+            self.assert_heard("alice", TONES["bob"])
+            self.assert_heard("bob", TONES["alice"])
 
 
 if __name__ == "__main__":

@@ -64,13 +64,14 @@ port_max = 40999
         self.proc = None
 
     def start(self):
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(self.net.cmd(self.host, [RELAY_BIN, "--config", self.config]),
                                      stdout=self.log, stderr=self.log)
         self.net.procs.append(self.proc)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if "tipring-relay ready" in self.log_path.read_text():
+            if "tipring-relay ready" in self.log_path.read_text()[offset:]:
                 return self
             if self.proc.poll() is not None:
                 break
