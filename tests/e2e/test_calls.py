@@ -29,8 +29,8 @@ class CallScenarios(unittest.TestCase):
 
     def client(self, net, host, user, *args):
         return Client(net, host, user, USERS[user],
-                      ["--play-wav", self.tmp / f"{user}.wav",
-                       "--record-wav", self.tmp / f"{user}-heard.wav", *args])
+                      ["--play", self.tmp / f"{user}.wav",
+                       "--record", self.tmp / f"{user}-heard.wav", *args])
 
     def assert_heard(self, user, freq):
         report = tone_report(self.tmp / f"{user}-heard.wav", freq)

@@ -20,6 +20,8 @@ CLI_BIN = BUILD / "client" / "tipring-cli"
 AUDIO_PROBE = BUILD / "tests" / "tools" / "audio_probe"
 DOMAIN = "tipring.test"
 RELAY_IP = "198.18.0.10"
+HOST_IP = {"a": "198.18.1.10", "b": "198.18.2.10", "pub": "198.18.0.20",
+           "relay": RELAY_IP, "stranger": "198.18.0.66"}
 
 
 def write_tone(path, freq, seconds=30, rate=48000):
@@ -109,7 +111,7 @@ class Client:
         pw = self.dir / "password"
         pw.write_text(password + "\n")
         argv = [CLI_BIN, "--account", f"{user}@{DOMAIN}", "--proxy", proxy,
-                "--password-file", pw, "--json", *args]
+                "--password-file", pw, "--bind", HOST_IP[host], "--json", "--no-stdin", *args]
         self.proc = net.start(host, argv)
         self.events = queue.Queue()
         self.seen = []
