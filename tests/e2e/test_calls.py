@@ -126,6 +126,35 @@ class CallScenarios(unittest.TestCase):
             self.assert_heard("alice", TONES["bob"])
             self.assert_heard("bob", TONES["alice"])
 
+    def test_f_two_proxies_share_a_redis_directory(self):
+        with Topology() as net:
+            net.run("relay", ["ip", "addr", "add", "198.18.0.11/24", "dev", "wan"])
+            redis = net.start("relay", ["redis-server", "--port", "6390", "--bind", "127.0.0.1",
+                                        "--save", "", "--appendonly", "no"])
+            self.assertIsNone(redis.poll())
+            net.run("relay", ["python3", HERE / "udp_probe.py", "wait-tcp",
+                              "--to", "127.0.0.1:6390", "--seconds", "10"])
+            store = 'backend = "redis"\nredis_address = "127.0.0.1:6390"\nproxy_id = "{}"'
+            one = Relay(net, USERS, ip="198.18.0.10", store_toml=store.format("proxy-1"),
+                        sip_toml='peers = "proxy-2=198.18.0.11:5060"').start()
+            two = Relay(net, {}, ip="198.18.0.11", store_toml=store.format("proxy-2"),
+                        sip_toml='peers = "proxy-1=198.18.0.10:5060"',
+                        media_ports=(41000, 41999)).start()
+            bob = Client(net, "b", "bob", USERS["bob"],
+                         ["--play", self.tmp / "bob.wav", "--record", self.tmp / "bob-heard.wav",
+                          "--auto-answer", "--max-calls", "1"], proxy="sip:198.18.0.11:5060")
+            bob.wait_for("registered")
+            alice = self.client(net, "a", "alice", "--call", "bob", "--hangup-after", "6")
+            alice.wait_for("answered", timeout=20)
+            self.assertEqual(alice.exit_code(timeout=30), 0)
+            bob.wait_for("ended", timeout=10)
+            self.assert_heard("alice", TONES["bob"])
+            self.assert_heard("bob", TONES["alice"])
+            # The INVITE crossed both proxies: each counted a 200 for it.
+            for relay in (one, two):
+                self.assertGreaterEqual(
+                    relay.metric('tipring_relay_sip_responses_total{code="200"}'), 1)
+
     def test_g_relay_restart_keeps_registrations(self):
         with Topology() as net:
             relay = Relay(net, USERS).start()

@@ -41,7 +41,8 @@ def tone_report(path, *freqs, skip=1.0):
 class Relay:
     """tipring-relay on the relay host; `users` maps user name to password."""
 
-    def __init__(self, net, users, host="relay", ip=RELAY_IP, extra_toml="", workdir=None):
+    def __init__(self, net, users, host="relay", ip=RELAY_IP, extra_toml="", workdir=None,
+                 store_toml=None, sip_toml="", media_ports=(40000, 40999)):
         self.net, self.host, self.ip = net, host, ip
         self.dir = Path(workdir or tempfile.mkdtemp(prefix="tipring-e2e-relay-"))
         self.config = self.dir / "relay.toml"
@@ -50,14 +51,15 @@ class Relay:
 [sip]
 listen = ["{ip}:5060"]
 domain = "{DOMAIN}"
+{sip_toml}
 [http]
 metrics_listen = "{ip}:9080"
 [store]
-sqlite_path = "{self.dir / 'relay.sqlite'}"
+{store_toml or f'sqlite_path = "{self.dir / "relay.sqlite"}"'}
 [media]
 bind_address = "{ip}"
-port_min = 40000
-port_max = 40999
+port_min = {media_ports[0]}
+port_max = {media_ports[1]}
 {extra_toml}
 """)
         for user, password in users.items():

@@ -92,6 +92,19 @@ def flood(args):
     print(json.dumps({"sent": sent, "replies": replies}), flush=True)
 
 
+def wait_tcp(args):
+    """Waits until something accepts TCP connections at --to (a server the test started)."""
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(parse_addr(args.to), timeout=0.5).close()
+            return 0
+        except OSError:
+            time.sleep(0.05)
+    print(f"nothing listens on {args.to}", file=sys.stderr)
+    return 1
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -110,9 +123,11 @@ def main():
     f.add_argument("--rounds", type=int, default=10)
     f.add_argument("--pause", type=float, default=0.05)
     f.add_argument("--seconds", type=float, default=30.0)
+    w = sub.add_parser("wait-tcp")
+    w.add_argument("--to", required=True)
+    w.add_argument("--seconds", type=float, default=10.0)
     args = p.parse_args()
-    {"echo": echo, "send": send, "flood": flood}[args.cmd](args)
-    return 0
+    return {"echo": echo, "send": send, "flood": flood, "wait-tcp": wait_tcp}[args.cmd](args) or 0
 
 
 if __name__ == "__main__":
