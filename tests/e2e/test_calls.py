@@ -64,6 +64,35 @@ class CallScenarios(unittest.TestCase):
         alice.wait_for("answered", timeout=20)
         return alice, bob
 
+    def test_b_idle_callee_stays_reachable_by_keepalive_or_the_poll(self):
+        with Topology() as net:
+            Relay(net, USERS).start()
+            # With keepalives (every 25 s), A outlives NAT A's 30 s UDP timeout.
+            alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1",
+                                "--keepalive", "25")
+            alice.wait_for("registered")
+            time.sleep(36)  # the scenario itself: idle longer than the NAT's timeout
+            bob = self.client(net, "b", "bob", "--call", "alice", "--hangup-after", "3")
+            bob.wait_for("answered", timeout=20)
+            self.assertEqual(bob.exit_code(timeout=30), 0)
+            alice.wait_for("ended", timeout=10)
+            self.assert_heard("bob", TONES["alice"])
+
+    def test_b_without_keepalives_the_held_invite_arrives_on_the_next_register(self):
+        with Topology() as net:
+            Relay(net, USERS).start()
+            # No keepalives: NAT A forgets A's flow after 30 s. A refreshes its 60 s
+            # registration at about half time, so its next REGISTER comes 30 s in.
+            alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1",
+                                "--keepalive", "0", "--register-expiry", "70")
+            alice.wait_for("registered")
+            net.topo("flush-nat", "nata")  # the flow is dead from here on
+            bob = self.client(net, "b", "bob", "--call", "alice", "--hangup-after", "3")
+            alice.wait_for("incoming", timeout=60)
+            bob.wait_for("answered", timeout=20)
+            self.assertEqual(bob.exit_code(timeout=30), 0)
+            alice.wait_for("ended", timeout=10)
+
     def test_c_public_client_with_split_ports_calls_a(self):
         with Topology() as net:
             Relay(net, USERS).start()
@@ -154,6 +183,27 @@ class CallScenarios(unittest.TestCase):
             for relay in (one, two):
                 self.assertGreaterEqual(
                     relay.metric('tipring_relay_sip_responses_total{code="200"}'), 1)
+
+    def test_h_five_percent_loss_both_ways(self):
+        with Topology() as net:
+            relay = Relay(net, USERS).start()
+            net.topo("loss", "5")
+            alice, bob = self.call_a_to_b(net, relay, seconds=12,
+                                          alice_args=("--codecs", "PCMU"),
+                                          bob_args=("--codecs", "PCMU"))
+            self.assertEqual(alice.exit_code(timeout=40), 0, "the call stays up")
+            bob.wait_for("ended", timeout=15)
+            self.assert_heard("alice", TONES["bob"])
+            self.assert_heard("bob", TONES["alice"])
+            for client in (alice, bob):
+                stats = client.wait_for("stats", timeout=1)
+                total = stats["totalSamplesReceived"]
+                self.assertGreater(total, 0, stats)
+                concealed = stats["concealedSamples"] / total
+                lost = stats["packetsLost"] / (stats["packetsLost"] + stats["packetsReceived"])
+                self.assertGreater(lost, 0.01, stats)
+                self.assertLess(concealed, 0.10, stats)
+                self.assertLess(abs(concealed - lost), 0.04, stats)
 
     def test_g_relay_restart_keeps_registrations(self):
         with Topology() as net:
