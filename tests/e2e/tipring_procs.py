@@ -63,7 +63,8 @@ port_max = {media_ports[1]}
 {extra_toml}
 """)
         for user, password in users.items():
-            subprocess.run([str(RELAY_BIN), "--config", str(self.config), "user", "add", user],
+            # Inside the relay host: the store (a Redis server, say) may live there.
+            subprocess.run(net.cmd(host, [RELAY_BIN, "--config", self.config, "user", "add", user]),
                            input=password + "\n", text=True, check=True, capture_output=True)
         self.proc = None
 
@@ -86,6 +87,7 @@ port_max = {media_ports[1]}
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+        self.log.close()
         return self.proc.returncode
 
     def metrics(self):
