@@ -65,7 +65,8 @@ QJsonObject SessionMedia::stats() const {
           {QStringLiteral("muted"), s.muted}};
 }
 
-CallMediaFactory session_media_factory(QHostAddress bind_address, AudioDeviceFactory devices) {
+CallMediaFactory session_media_factory(const QHostAddress& bind_address,
+                                       AudioDeviceFactory devices) {
   return [bind_address, devices = std::move(devices)]() -> Result<std::unique_ptr<CallMedia>> {
     auto device = devices();
     if (!device) {

@@ -31,6 +31,7 @@ private:
 };
 
 // Opens a SessionMedia per call on `bind_address` with a device from `devices`.
-CallMediaFactory session_media_factory(QHostAddress bind_address, AudioDeviceFactory devices);
+CallMediaFactory session_media_factory(const QHostAddress& bind_address,
+                                       AudioDeviceFactory devices);
 
 }  // namespace tipring::client

@@ -324,7 +324,7 @@ Result<void> CallSession::answer(const sdp::MediaAddress& local_media, TimePoint
     offer_ = sdp::make_offer(capabilities(), local_media, next_origin());
     body = sdp::serialize(*offer_);
   }
-  answer_invite(invite_tx_, *invite_, std::move(body), now);
+  answer_invite(invite_tx_, *invite_, body, now);
   if (auto dialog = sip::Dialog::as_uas(*invite_, unacknowledged_->response)) {
     dialog_ = std::move(*dialog);
   }
