@@ -1,6 +1,7 @@
 #include "protocol/sdp/rewrite.h"
 
 #include "protocol/sdp/address.h"
+#include "protocol/sdp/direction.h"
 
 #include <array>
 #include <charconv>
@@ -89,6 +90,57 @@ std::size_t strip_ice(SessionDescription& sdp) {
     }
   }
   return removed;
+}
+
+Result<RelayedAudio> read_relayed_audio(std::string_view sdp_text) {
+  auto sdp = parse(sdp_text);
+  if (!sdp) {
+    return tl::unexpected(sdp.error());
+  }
+  auto audio = audio_endpoint(*sdp);
+  if (!audio) {
+    return tl::unexpected(audio.error());
+  }
+  const MediaDescription& media = sdp->media[audio->media_index];
+  const Direction direction = declared_direction(*sdp, audio->media_index);
+  RelayedAudio out;
+  out.address = audio->address;
+  out.rtcp_port = audio->rtcp_port.value_or(0);
+  out.rtcp_mux = media.attributes.has("rtcp-mux");
+  out.held = direction == Direction::sendonly || direction == Direction::inactive ||
+             out.address.address == "0.0.0.0" || out.address.address == "::";
+  out.transport = media.protocol;
+  return out;
+}
+
+Result<std::string> rewrite_for_relay(std::string_view sdp_text, const RelayRewrite& r) {
+  auto sdp = parse(sdp_text);
+  if (!sdp) {
+    return tl::unexpected(sdp.error());
+  }
+  auto audio = audio_endpoint(*sdp);
+  if (!audio) {
+    return tl::unexpected(audio.error());
+  }
+  for (std::size_t i = 0; i < sdp->media.size(); ++i) {
+    if (i != audio->media_index) {
+      sdp->media[i].port = 0;
+    }
+  }
+  rewrite_media_endpoint(*sdp, audio->media_index, MediaAddress{r.address, r.rtp_port}, true,
+                         r.rtcp_port);
+  if (r.replace_origin) {
+    rewrite_origin_address(*sdp, r.address);
+  }
+  strip_ice(*sdp);
+  Attributes& attributes = sdp->media[audio->media_index].attributes;
+  attributes.remove("rtcp");
+  attributes.remove("rtcp-mux");
+  attributes.add("rtcp", std::to_string(r.rtcp_port));
+  if (r.rtcp_mux) {
+    attributes.add("rtcp-mux");
+  }
+  return serialize(*sdp);
 }
 
 }  // namespace tipring::sdp

@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace tipring::sdp {
 
@@ -36,5 +38,31 @@ void rewrite_origin_address(SessionDescription& sdp, std::string_view address);
 // Removes ice-ufrag, ice-pwd, ice-options, ice-lite, ice-mismatch, ice-pacing, candidate,
 // remote-candidates and end-of-candidates at session and media level; returns how many.
 std::size_t strip_ice(SessionDescription& sdp);
+
+// The first active audio stream as a relay sees it: where the party receives, its RTCP
+// arrangement, and whether it is on hold (sendonly/inactive, or the RFC 2543 c=0.0.0.0).
+struct RelayedAudio {
+  MediaAddress address;
+  std::uint16_t rtcp_port = 0;  // a=rtcp, 0 when absent
+  bool rtcp_mux = false;        // a=rtcp-mux
+  bool held = false;
+  std::string transport;  // RTP/AVP, RTP/SAVP, ...
+};
+[[nodiscard]] Result<RelayedAudio> read_relayed_audio(std::string_view sdp_text);
+
+// Where a relay tells a party to send its media.
+struct RelayRewrite {
+  std::string address;  // the relay's advertised address
+  std::uint16_t rtp_port = 0;
+  std::uint16_t rtcp_port = 0;
+  bool rtcp_mux = false;        // write a=rtcp-mux
+  bool replace_origin = false;  // o= names the relay too
+};
+
+// The body with c= and the audio m= port pointing at the relay, a=rtcp and a=rtcp-mux
+// rewritten, ICE attributes removed, and every other m= stream refused with port 0 (one
+// audio stream is relayed; the others would bypass the relay).
+[[nodiscard]] Result<std::string> rewrite_for_relay(std::string_view sdp_text,
+                                                    const RelayRewrite& rewrite);
 
 }  // namespace tipring::sdp

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "protocol/core/error.h"
+#include "protocol/sdp/rewrite.h"
 #include "relay_server/media/endpoint.h"
 
 #include <cstdint>
@@ -23,13 +24,7 @@ struct SdpAudio {
 // The first active audio stream; an error names the rule that failed.
 Result<SdpAudio> read_sdp_audio(std::string_view sdp);
 
-struct SdpRewrite {
-  std::string address;  // the relay's advertised address
-  std::uint16_t rtp_port = 0;
-  std::uint16_t rtcp_port = 0;
-  bool rtcp_mux = false;        // write a=rtcp-mux
-  bool replace_origin = false;  // o= names the relay too
-};
+using SdpRewrite = sdp::RelayRewrite;
 
 // The body with c= and the audio m= port pointing at the relay, a=rtcp and a=rtcp-mux
 // rewritten, ICE attributes removed (their candidates would bypass the relay), and every

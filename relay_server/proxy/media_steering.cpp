@@ -1,8 +1,6 @@
 #include "relay_server/proxy/media_steering.h"
 
-#include "protocol/sdp/direction.h"
 #include "protocol/sdp/rewrite.h"
-#include "protocol/sdp/session_description.h"
 
 namespace tipring::relay {
 namespace {
@@ -22,47 +20,26 @@ bool has_sdp(const sip::Message& message) {
 }
 
 Result<MediaSide> read_media_side(std::string_view text, std::string_view signalling_source) {
-  auto sdp = sdp::parse(text);
-  if (!sdp) {
-    return tl::unexpected(sdp.error());
-  }
-  auto audio = sdp::audio_endpoint(*sdp);
+  auto audio = sdp::read_relayed_audio(text);
   if (!audio) {
     return tl::unexpected(audio.error());
   }
-  const auto& media = sdp->media[audio->media_index];
-  const auto direction = sdp::declared_direction(*sdp, audio->media_index);
   MediaSide side;
-  side.advertised_address = audio->address.address;
+  side.advertised_address = std::move(audio->address.address);
   side.advertised_port = audio->address.port;
-  side.advertised_rtcp_port = audio->rtcp_port.value_or(0);
+  side.advertised_rtcp_port = audio->rtcp_port;
   side.signalling_source = std::string(signalling_source);
-  side.rtcp_mux = media.attributes.has("rtcp-mux");
-  side.held = direction == sdp::Direction::sendonly || direction == sdp::Direction::inactive ||
-              side.advertised_address == "0.0.0.0";
+  side.rtcp_mux = audio->rtcp_mux;
+  side.held = audio->held;
   return side;
 }
 
 Result<std::string> steer_sdp(std::string_view text, const MediaChannel& channel) {
-  auto sdp = sdp::parse(text);
-  if (!sdp) {
-    return tl::unexpected(sdp.error());
-  }
-  auto audio = sdp::audio_endpoint(*sdp);
-  if (!audio) {
-    return tl::unexpected(audio.error());
-  }
-  sdp::rewrite_media_endpoint(*sdp, audio->media_index,
-                              sdp::MediaAddress{channel.address, channel.rtp_port}, true,
-                              channel.rtcp_port);
-  sdp::rewrite_origin_address(*sdp, channel.address);
-  sdp::strip_ice(*sdp);
-  auto& attributes = sdp->media[audio->media_index].attributes;
-  attributes.remove("rtcp-mux");
-  if (channel.rtcp_mux) {
-    attributes.add("rtcp-mux");
-  }
-  return sdp::serialize(*sdp);
+  return sdp::rewrite_for_relay(text, {.address = channel.address,
+                                       .rtp_port = channel.rtp_port,
+                                       .rtcp_port = channel.rtcp_port,
+                                       .rtcp_mux = channel.rtcp_mux,
+                                       .replace_origin = true});
 }
 
 Result<void> MediaSteering::on_offer(sip::Message& request, std::string_view source_ip) {
