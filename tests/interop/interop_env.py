@@ -1,0 +1,57 @@
+"""What the interop tests share: the e2e scaffolding imported from tests/e2e (topology,
+tipring-relay and tipring-cli wrappers, the tone probe, the results writer), the users and
+tones of the interop scenarios, and a sampler of the relay's media counters during a call."""
+import sys
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "e2e"))
+
+from e2e_lib import Topology, require_namespaces  # noqa: E402,F401
+from scenario_results import cli_figures, record, setup_seconds  # noqa: E402,F401
+from tipring_procs import (DOMAIN, HOST_IP, RELAY_IP, Client, Relay,  # noqa: E402,F401
+                           tone_report, write_tone)
+
+USERS = {"alice": "alice-secret-1", "bob": "bob-secret-2", "carol": "carol-secret-3",
+         "dave": "dave-secret-4", "erin": "erin-secret-5"}
+# What each party plays: tipring-cli users, baresip (carol) and the SIPp UAs (dave, erin).
+TONES = {"alice": 440, "bob": 1000, "carol": 620, "dave": 1500, "erin": 1250}
+
+
+class MediaSampler:
+    """Polls a tipring-relay's /metrics on a thread while a call runs, remembering the most
+    streams seen flowing both ways at once (a gauge that is back to 0 after the call)."""
+
+    def __init__(self, relay, period=0.5):
+        self.relay, self.period = relay, period
+        self.max_two_way = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return False
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                metrics = self.relay.metrics()
+            except Exception:  # the relay host is busy or going away; the next poll will tell
+                metrics = {}
+            two_way = metrics.get('tipring_relay_media_streams{flow="two_way"}', 0)
+            self.max_two_way = max(self.max_two_way, int(two_way))
+            self._stop.wait(self.period)
+
+
+def assert_tone(test, path, freq, who, skip=1.0):
+    """`path` (what `who` heard) is dominated by `freq`, within 3 %."""
+    report = tone_report(path, freq, skip=skip)
+    test.assertAlmostEqual(report["dominant_hz"], freq, delta=freq * 0.03,
+                           msg=f"{who} should hear {freq} Hz: {report}")
+    return report
