@@ -5,7 +5,6 @@ themselves: setup time from the caller's event times, packets relayed from the m
 relay's own counters, loss and concealment from tipring-cli's final stats event."""
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -41,11 +40,6 @@ def setup_seconds(client):
     if "calling" in times and "answered" in times:
         return times["answered"] - times["calling"]
     return None
-
-
-def scenario_name(test_id):
-    """'test_calls.CallScenarios.test_a_nat_to_nat' -> 'a_nat_to_nat'."""
-    return re.sub(r"^test_", "", test_id.rsplit(".", 1)[-1])
 
 
 def record(suite, scenario, **figures):
