@@ -22,6 +22,7 @@ EVENTS = {
     "incoming": re.compile(r"Incoming call from"),
     "answered": re.compile(r"Call established"),
     "ended": re.compile(r"terminated \(duration"),
+    "dtmf": re.compile(r"received event: '(.)' \(end=1\)"),
 }
 
 
@@ -121,6 +122,16 @@ class Baresip:
 
     def hangup(self):
         self.command("/hangup")
+
+    def press(self, digits):
+        """Key presses on the menu; in a call each digit goes out as an RFC 4733 event."""
+        self.proc.stdin.write(digits)
+        self.proc.stdin.flush()
+
+    def dtmf_received(self):
+        """The RFC 4733 digits baresip has received so far, in order."""
+        return "".join(EVENTS["dtmf"].search(line).group(1)
+                       for _, name, line in list(self.history) if name == "dtmf")
 
     def heard(self):
         """The WAV baresip decoded from the network during its (one) call."""

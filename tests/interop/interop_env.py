@@ -23,9 +23,10 @@ class MediaSampler:
     """Polls a tipring-relay's /metrics on a thread while a call runs, remembering the most
     streams seen flowing both ways at once (a gauge that is back to 0 after the call)."""
 
-    def __init__(self, relay, period=0.5):
+    def __init__(self, relay, period=0.25):
         self.relay, self.period = relay, period
         self.max_two_way = 0
+        self._two_way = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -38,6 +39,11 @@ class MediaSampler:
         self._thread.join(timeout=10)
         return False
 
+    def wait_for_two_way(self, timeout):
+        """Returns once media has been seen flowing both ways, or fails after `timeout` s."""
+        if not self._two_way.wait(timeout):
+            raise AssertionError(f"no media both ways through the relay within {timeout} s")
+
     def _run(self):
         while not self._stop.is_set():
             try:
@@ -46,6 +52,8 @@ class MediaSampler:
                 metrics = {}
             two_way = metrics.get('tipring_relay_media_streams{flow="two_way"}', 0)
             self.max_two_way = max(self.max_two_way, int(two_way))
+            if two_way > 0:
+                self._two_way.set()
             self._stop.wait(self.period)
 
 

@@ -2,7 +2,8 @@
 """Interop with baresip, an independent SIP user agent, through tipring-relay across the
 port-translating NATs of tests/e2e/topology.sh: baresip (carol) behind NAT A registers with
 tipring-relay's digest-authenticating registrar and calls tipring-cli (bob) behind NAT B,
-and tipring-cli calls baresip the other way round.
+and tipring-cli calls baresip the other way round. DTMF (RFC 4733) from baresip's keypad
+must reach tipring-cli as its digits.
 
 Audio is checked in both directions: baresip's microphone is a WAV tone (aufile) and its
 sndfile filter records what it decoded; tipring-cli plays and records WAVs. Each side must
@@ -61,6 +62,10 @@ class BaresipThroughTipringRelay(unittest.TestCase):
                 carol.dial(f"sip:bob@{DOMAIN}")
                 carol.wait_for("answered")
                 bob.wait_for("answered", timeout=5)
+                # Digits only once the relay has latched both legs: it forwards nothing
+                # of a leg before that (its probation packets are audio, not these events).
+                sampler.wait_for_two_way(timeout=5)
+                carol.press("42")  # RFC 4733 events from baresip's keypad
                 time.sleep(CALL_SECONDS)  # the call itself: both tones cross the relay
                 carol.hangup()
                 carol.wait_for("ended", timeout=5)
@@ -69,6 +74,8 @@ class BaresipThroughTipringRelay(unittest.TestCase):
             forwarded = self.assert_relayed_and_released(relay, sampler)
             carol.stop()
 
+            self.assertEqual([e["digit"] for e in bob.history if e["event"] == "dtmf"],
+                             ["4", "2"], "bob received baresip's DTMF")
             assert_tone(self, self.tmp / "bob-heard.wav", TONES["carol"], "tipring-cli (bob)")
             assert_tone(self, carol.heard(), TONES["bob"], "baresip (carol)")
             record("interop", "baresip_calls_tipring_cli", caller="baresip", callee="tipring-cli",

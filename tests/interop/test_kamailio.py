@@ -4,7 +4,8 @@ Debian's rtpengine (userspace) as the relay Kamailio drives over ng, both on the
 of tests/e2e/topology.sh, with the clients behind the two port-translating NATs
 (issue 9 §3, issue 6 §7). No Tipring code runs on the server side.
 
-* tipring-cli (alice, NAT A) calls baresip (carol, NAT B), both registered with Kamailio.
+* tipring-cli (alice, NAT A) calls baresip (carol, NAT B), both registered with Kamailio,
+  and sends it DTMF (RFC 4733) that baresip must report.
 * tipring-cli (alice, NAT A) calls tipring-cli (bob, NAT B).
 
 Each side plays its own tone and must hear the other's; rtpengine's own per-stream packet
@@ -52,7 +53,7 @@ class ThroughKamailioAndRtpengine(unittest.TestCase):
                             answer=True)
             carol.wait_for("registered")
             alice = self.tipring_cli(net, "a", "alice", "--call", "carol",
-                                     "--hangup-after", CALL_SECONDS)
+                                     "--hangup-after", CALL_SECONDS, "--dtmf", "19#")
             alice.wait_for("answered", timeout=20)
             carol.wait_for("answered", timeout=5)
             self.assertEqual(alice.exit_code(timeout=30), 0, "alice's call ended normally")
@@ -61,6 +62,7 @@ class ThroughKamailioAndRtpengine(unittest.TestCase):
             servers.stop()  # rtpengine logs each stream's totals as it closes the call
 
             packets = self.assert_relayed(servers)
+            self.assertEqual(carol.dtmf_received(), "19#", "baresip received alice's DTMF")
             assert_tone(self, self.tmp / "alice-heard.wav", TONES["carol"], "tipring-cli (alice)")
             assert_tone(self, carol.heard(), TONES["alice"], "baresip (carol)")
             record("interop", "kamailio_tipring_cli_calls_baresip", caller="tipring-cli",
