@@ -1,6 +1,8 @@
 """What the interop tests share: the e2e scaffolding imported from tests/e2e (topology,
 tipring-relay and tipring-cli wrappers, the tone probe, the results writer), the users and
 tones of the interop scenarios, and a sampler of the relay's media counters during a call."""
+import os
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -8,7 +10,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "e2e"))
 
-from e2e_lib import Topology, require_namespaces  # noqa: E402,F401
+from e2e_lib import SKIP, Topology, require_namespaces  # noqa: E402,F401
 from scenario_results import cli_figures, record, setup_seconds  # noqa: E402,F401
 from tipring_procs import (DOMAIN, HOST_IP, RELAY_IP, Client, Relay,  # noqa: E402,F401
                            tone_report, write_tone)
@@ -17,6 +19,20 @@ USERS = {"alice": "alice-secret-1", "bob": "bob-secret-2", "carol": "carol-secre
          "dave": "dave-secret-4", "erin": "erin-secret-5"}
 # What each party plays: tipring-cli users, baresip (carol) and the SIPp UAs (dave, erin).
 TONES = {"alice": 440, "bob": 1000, "carol": 620, "dave": 1500, "erin": 1250}
+
+
+def require_peers(*programs):
+    """The independent peers a test runs (scripts/bootstrap.sh installs them): missing, the
+    test skips on a developer's desktop and fails under CI, like the namespaces."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if not missing:
+        return
+    reason = f"interop: {', '.join(missing)} not installed (scripts/bootstrap.sh)"
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {reason}", file=sys.stderr)
+        sys.exit(1)
+    print(f"SKIP: {reason}", file=sys.stderr)
+    sys.exit(SKIP)
 
 
 class MediaSampler:

@@ -18,7 +18,7 @@ from pathlib import Path
 from baresip_peer import Baresip
 from interop_env import (DOMAIN, HOST_IP, RELAY_IP, TONES, USERS, Client, MediaSampler,
                          Relay, Topology, assert_tone, cli_figures, record, require_namespaces,
-                         setup_seconds, write_tone)
+                         require_peers, setup_seconds, write_tone)
 
 CALL_SECONDS = 6
 # baresip 1.0 (libre 1.1) gives up on a 401 that also offers SHA-256 (docs/e2e.md): the relay
@@ -109,4 +109,5 @@ class BaresipThroughTipringRelay(unittest.TestCase):
 
 if __name__ == "__main__":
     require_namespaces()
+    require_peers("baresip", "sox")
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from baresip_peer import Baresip
 from interop_env import (DOMAIN, HOST_IP, RELAY_IP, TONES, USERS, Client, Topology,
-                         assert_tone, cli_figures, record, require_namespaces, setup_seconds,
-                         write_tone)
+                         assert_tone, cli_figures, record, require_namespaces, require_peers,
+                         setup_seconds, write_tone)
 from kamailio_peer import KamailioWithRtpengine
 
 CALL_SECONDS = 6
@@ -93,4 +93,5 @@ class ThroughKamailioAndRtpengine(unittest.TestCase):
 
 if __name__ == "__main__":
     require_namespaces()
+    require_peers("kamailio", "rtpengine", "baresip", "sox")
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -14,7 +14,7 @@ import sys
 import unittest
 
 from interop_env import (DOMAIN, RELAY_IP, USERS, Client, Relay, Topology,
-                         require_namespaces)
+                         require_namespaces, require_peers)
 from kamailio_peer import KamailioWithRtpengine
 
 NAT_A_PUBLIC_IP = "198.18.0.2"
@@ -44,4 +44,5 @@ class PublicAddressFromTheRegistrar(unittest.TestCase):
 
 if __name__ == "__main__":
     require_namespaces()
+    require_peers("kamailio", "rtpengine")
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from interop_env import (DOMAIN, HOST_IP, RELAY_IP, TONES, USERS, Client, MediaSampler,
                          Relay, Topology, assert_tone, cli_figures, record, require_namespaces,
-                         setup_seconds, write_tone)
+                         require_peers, setup_seconds, write_tone)
 from sipp_peer import Sipp
 
 CALL_SECONDS = 6
@@ -117,4 +117,5 @@ class SippThroughTipringRelay(unittest.TestCase):
 
 if __name__ == "__main__":
     require_namespaces()
+    require_peers("sipp", "sox")
     sys.exit(0 if unittest.main(exit=False, verbosity=2).result.wasSuccessful() else 1)
