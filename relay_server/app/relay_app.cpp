@@ -167,7 +167,10 @@ Result<void> RelayApp::start_proxy() {
   pc.digest.realm = c.sip.effective_realm();
   // MD5 first: many deployed UAs (SIPp among them) answer only the first challenge and only
   // know MD5; RFC 8760 clients choose SHA-256 by strength whatever the order.
-  pc.digest.algorithms = {sip::DigestAlgorithm::md5, sip::DigestAlgorithm::sha256};
+  pc.digest.algorithms = {sip::DigestAlgorithm::md5};
+  if (c.sip.digest_sha256) {
+    pc.digest.algorithms.push_back(sip::DigestAlgorithm::sha256);
+  }
   pc.max_message_size = static_cast<std::size_t>(c.limits.max_message_size);
   pc.max_transactions = static_cast<std::size_t>(c.limits.max_transactions);
   pc.socket_names.clear();

@@ -22,6 +22,8 @@ struct SipSettings {
   std::string realm;  // empty: the domain
   // Other proxies over the same directory, "id=host:port,..." (PeerProxies::parse).
   std::string peers;
+  // Offer a SHA-256 digest challenge besides the MD5 one (RFC 8760 §2.3).
+  bool digest_sha256 = true;
   // RFC 5626 §4.4.1 Flow-Timer: how often a client must send a keepalive on its flow.
   std::int64_t flow_timer_s = 0;
   std::int64_t min_expires_s = 0;

@@ -63,6 +63,10 @@ constexpr std::array kSettings = {
     "other proxies sharing the directory, id=host:port comma-separated: calls to users bound "
     "there are forwarded to them, and their requests need no authentication here", false,
     0, 0, "", &assign<&C::sip, &SipSettings::peers>},
+  SettingSpec{"sip.digest_sha256", "--sip-digest-sha256", K::boolean, "true",
+    "challenge with SHA-256 (RFC 8760) as well as MD5; turn it off for user agents that give "
+    "up on a challenge whose algorithm they do not know (baresip 1.0 with libre 1.1)", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::digest_sha256>},
   SettingSpec{"sip.flow_timer", "--sip-flow-timer", K::integer, "25",
     "seconds between client keepalives, sent as Flow-Timer (RFC 5626)", false,
     5, 3600, "", &assign<&C::sip, &SipSettings::flow_timer_s>},

@@ -15,6 +15,7 @@ import unittest
 from pathlib import Path
 
 from e2e_lib import HERE, Topology, require_namespaces
+from scenario_results import cli_figures, record, setup_seconds
 from tipring_procs import Client, Relay, tone_report, write_tone
 
 USERS = {"alice": "alice-secret-1", "bob": "bob-secret-2", "pat": "pat-secret-3"}
@@ -31,6 +32,15 @@ class CallScenarios(unittest.TestCase):
         return Client(net, host, user, USERS[user],
                       ["--play", self.tmp / f"{user}.wav",
                        "--record", self.tmp / f"{user}-heard.wav", *args])
+
+    def record(self, scenario, caller, relays, peers=None, **clients):
+        """This scenario's figures (under its ctest name) for tests/e2e/report.py: the
+        caller's setup time, the packets the relay(s) forwarded, each tipring-cli's loss and
+        concealment."""
+        forwarded = sum(r.metric("tipring_relay_media_packets_forwarded_total") for r in relays)
+        record("e2e", scenario, **(peers or {}), setup_s=setup_seconds(caller),
+               relay_packets_forwarded=forwarded,
+               clients={name: cli_figures(c) for name, c in clients.items()})
 
     def assert_heard(self, user, freq):
         report = tone_report(self.tmp / f"{user}-heard.wav", freq)
@@ -55,6 +65,7 @@ class CallScenarios(unittest.TestCase):
                 time.sleep(0.1)
             self.assertEqual(relay.metric("tipring_relay_media_sessions"), 0,
                              "the relay releases the call's legs after the BYE")
+            self.record("a_nat_to_nat", alice, [relay], alice=alice, bob=bob)
 
     def call_a_to_b(self, net, relay, seconds=6, alice_args=(), bob_args=()):
         bob = self.client(net, "b", "bob", "--auto-answer", "--max-calls", "1", *bob_args)
@@ -66,7 +77,7 @@ class CallScenarios(unittest.TestCase):
 
     def test_b_idle_callee_stays_reachable_by_keepalive_or_the_poll(self):
         with Topology() as net:
-            Relay(net, USERS).start()
+            relay = Relay(net, USERS).start()
             # With keepalives (every 25 s), A outlives NAT A's 30 s UDP timeout.
             alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1",
                                 "--keepalive", "25")
@@ -77,13 +88,14 @@ class CallScenarios(unittest.TestCase):
             self.assertEqual(bob.exit_code(timeout=30), 0)
             alice.wait_for("ended", timeout=10)
             self.assert_heard("bob", TONES["alice"])
+            self.record("b_keepalive_keeps_callee_reachable", bob, [relay], alice=alice, bob=bob)
 
     def test_b_without_keepalives_the_held_invite_arrives_on_the_next_register(self):
         with Topology() as net:
             # No keepalives, and NAT A forgets A's flow (flushed here rather than waited out).
             # A refreshes its 60 s registration at 80 %, 48 s in; B calls 25 s in, so the
             # REGISTER comes while the held INVITE's transaction (Timer B, 32 s) still waits.
-            Relay(net, USERS).start()
+            relay = Relay(net, USERS).start()
             alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1",
                                 "--keepalive", "0", "--register-expiry", "60")
             alice.wait_for("registered")
@@ -97,10 +109,12 @@ class CallScenarios(unittest.TestCase):
             bob.wait_for("answered", timeout=20)
             self.assertEqual(bob.exit_code(timeout=30), 0)
             alice.wait_for("ended", timeout=10)
+            # Setup here includes the wait for A's REGISTER: that is the poll's price.
+            self.record("b_poll_delivers_on_next_register", bob, [relay], alice=alice, bob=bob)
 
     def test_c_public_client_with_split_ports_calls_a(self):
         with Topology() as net:
-            Relay(net, USERS).start()
+            relay = Relay(net, USERS).start()
             alice = self.client(net, "a", "alice", "--auto-answer", "--max-calls", "1")
             alice.wait_for("registered")
             r = net.run("pub", ["python3", HERE / "split_port_ua.py", "--ip", "198.18.0.20",
@@ -122,6 +136,9 @@ class CallScenarios(unittest.TestCase):
             alice.wait_for("ended", timeout=10)
             self.assert_heard("alice", TONES["pat"])
             self.assert_heard("pat", TONES["alice"])
+            self.record("c_public_split_ports", None, [relay],
+                        {"caller": "split-port UA (public)", "callee": "tipring-cli"},
+                        alice=alice)
 
     def test_d_nat_forgets_mappings_mid_call_media_hands_over(self):
         # Decision (docs/e2e.md): the relay runs with media handover on; a client whose NAT
@@ -141,6 +158,7 @@ class CallScenarios(unittest.TestCase):
                 self.assertAlmostEqual(report["dominant_hz"], TONES[other],
                                        delta=TONES[other] * 0.03, msg=f"{user}: {report}")
                 self.assertGreater(report["active_ratio"], 0.8, f"{user}: {report}")
+            self.record("d_nat_rebind_handover", alice, [relay], alice=alice, bob=bob)
 
     def test_e_stranger_floods_media_ports(self):
         with Topology() as net:
@@ -163,6 +181,7 @@ class CallScenarios(unittest.TestCase):
                 self.assertEqual(client.wait_for("stats", timeout=1)["strangersDropped"], 0)
             self.assert_heard("alice", TONES["bob"])
             self.assert_heard("bob", TONES["alice"])
+            self.record("e_stranger_flood", alice, [relay], alice=alice, bob=bob)
 
     def test_f_two_proxies_share_a_redis_directory(self):
         with Topology() as net:
@@ -193,6 +212,7 @@ class CallScenarios(unittest.TestCase):
             for relay in (one, two):
                 self.assertGreaterEqual(
                     relay.metric('tipring_relay_sip_responses_total{code="200"}'), 1)
+            self.record("f_two_proxies_redis", alice, [one, two], alice=alice, bob=bob)
 
     def test_h_five_percent_loss_both_ways(self):
         with Topology() as net:
@@ -214,6 +234,7 @@ class CallScenarios(unittest.TestCase):
                 self.assertGreater(lost, 0.01, stats)
                 self.assertLess(concealed, 0.10, stats)
                 self.assertLess(abs(concealed - lost), 0.04, stats)
+            self.record("h_five_percent_loss", alice, [relay], alice=alice, bob=bob)
 
     def test_g_relay_restart_keeps_registrations(self):
         with Topology() as net:
@@ -230,6 +251,7 @@ class CallScenarios(unittest.TestCase):
             bob.wait_for("ended", timeout=10)
             self.assert_heard("alice", TONES["bob"])
             self.assert_heard("bob", TONES["alice"])
+            self.record("g_relay_restart", alice, [relay], alice=alice, bob=bob)
 
 
 if __name__ == "__main__":

@@ -118,18 +118,23 @@ class Client:
                 "--password-file", pw, "--bind", HOST_IP[host], "--json", "--no-stdin", *args]
         self.proc = net.start(host, argv)
         self.events = queue.Queue()
+        self.history = []  # every event, in order, whether or not a test waited for it
         self.seen = []
         self.stderr_lines = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_err, daemon=True).start()
 
     def _read(self):
+        # Each event carries the monotonic time it was read ("_t"), for setup-time figures.
         for line in self.proc.stdout:
             try:
-                self.events.put(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError:
-                self.events.put({"event": "text", "text": line.rstrip()})
-        self.events.put({"event": "exited"})
+                event = {"event": "text", "text": line.rstrip()}
+            event["_t"] = time.monotonic()
+            self.history.append(event)
+            self.events.put(event)
+        self.events.put({"event": "exited", "_t": time.monotonic()})
 
     def _read_err(self):
         for line in self.proc.stderr:

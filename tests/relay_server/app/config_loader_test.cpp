@@ -69,6 +69,7 @@ TEST(ConfigLoader, FullFileSetsEverySection) {
 listen = ["127.0.0.1:5070", "[::1]:5070"]
 domain = "example.test"
 realm = "tipring"
+digest_sha256 = false
 flow_timer = 30
 min_expires = 30
 max_expires = 7200
@@ -116,6 +117,7 @@ syslog_prefix = "always"
   ASSERT_EQ(c.sip.listen.size(), 2U);
   EXPECT_TRUE(c.sip.listen[1].is_ipv6());
   EXPECT_EQ(c.sip.effective_realm(), "tipring");
+  EXPECT_FALSE(c.sip.digest_sha256);
   EXPECT_EQ(c.sip.flow_timer_s, 30);
   EXPECT_EQ(c.store.backend, StoreBackend::redis);
   EXPECT_EQ(c.store.redis_address.port(), 6380);
