@@ -2,7 +2,9 @@
 // WAV files, so `tipring-cli line-analyze` can be checked against an independent source:
 //   spandsp_recorder dtmf OUT.wav KEYS LOW_DBM0 TWIST_DB ON_MS OFF_MS
 //   spandsp_recorder adsi OUT.wav class|clip SEIZURE_BITS MARK_BITS HEX_MESSAGE
-// HEX_MESSAGE is type, length and body; spandsp appends the checksum.
+//   spandsp_recorder dtmf-cid OUT.wav KEYS
+// HEX_MESSAGE is type, length and body; spandsp appends the checksum. KEYS is the DTMF
+// caller-ID string ETSI CLIP-DTMF sends, e.g. A5551234C.
 #include "pots/analysis/wav_file.h"
 #include "spandsp_oracle.h"
 
@@ -26,7 +28,8 @@ std::vector<std::uint8_t> from_hex(const std::string& hex) {
 int usage() {
   std::fputs(
       "usage: spandsp_recorder dtmf OUT.wav KEYS LOW_DBM0 TWIST_DB ON_MS OFF_MS\n"
-      "       spandsp_recorder adsi OUT.wav class|clip SEIZURE_BITS MARK_BITS HEX_MESSAGE\n",
+      "       spandsp_recorder adsi OUT.wav class|clip SEIZURE_BITS MARK_BITS HEX_MESSAGE\n"
+      "       spandsp_recorder dtmf-cid OUT.wav KEYS\n",
       stderr);
   return 2;
 }
@@ -43,6 +46,9 @@ int main(int argc, char* argv[]) {
     const auto standard = args[2] == "class" ? AdsiStandard::kClass : AdsiStandard::kClip;
     audio.samples =
         spandsp_adsi_burst(standard, from_hex(args[5]), std::stoi(args[3]), std::stoi(args[4]));
+  } else if (args.size() == 3 && args[0] == "dtmf-cid") {
+    audio.samples = spandsp_adsi_burst(
+        AdsiStandard::kClipDtmf, std::vector<std::uint8_t>(args[2].begin(), args[2].end()), 0, 0);
   } else {
     return usage();
   }

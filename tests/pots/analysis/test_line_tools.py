@@ -9,7 +9,8 @@ and its "Checked by" recordings):
   the problem and exit code 4; bad command lines exit 2; the call options still work;
 * independent recordings, not made by our generator: DTMF synthesised by sox at the ITU-T
   Q.24 edges (+-1.5 % accepted, +-3.5 % rejected, twist, 40 ms), speech from espeak-ng
-  (talk-off: no digits), and spandsp's DTMF and ADSI (caller-ID) transmitters.
+  (talk-off: no digits), and spandsp's DTMF and ADSI transmitters (Bell 202 and V.23
+  caller-ID bursts, ETSI CLIP-DTMF caller ID).
 
 usage: test_line_tools.py TIPRING_CLI SPANDSP_RECORDER [unittest args]
 """
@@ -306,6 +307,16 @@ class EspeakTalkOff(LineToolCase):
         ("en-us+f3", "Hello? Hello? Can you hear me? I am calling about your appointment."),
     ]
 
+    def assert_is_speech(self, wav):
+        # No digits from silence would prove nothing: the recording must be long and loud.
+        with wave.open(str(wav)) as w:
+            frames = w.readframes(w.getnframes())
+            seconds = w.getnframes() / w.getframerate()
+        samples = memoryview(frames).cast("h")
+        rms = math.sqrt(sum(v * v for v in samples) / max(len(samples), 1))
+        self.assertGreater(seconds, 2.0)
+        self.assertGreater(rms, 1000)
+
     def test_speech_produces_no_digits(self):
         for voice, text in self.TEXTS:
             with self.subTest(voice=voice):
@@ -313,6 +324,7 @@ class EspeakTalkOff(LineToolCase):
                 wav = self.path("speech.wav")
                 run("espeak-ng", "-v", voice, "-w", raw, text)
                 run("sox", raw, "-r", "8000", "-c", "1", "-b", "16", wav, "norm", "-3")
+                self.assert_is_speech(wav)
                 analysis = self.analyze(wav)
                 self.assertEqual(analysis["dtmf"], [], f"talk-off by {voice}")
                 self.assertEqual(analysis["caller_id"], [])
@@ -334,6 +346,23 @@ class SpandspRecordings(LineToolCase):
                                                     on_ms, off_ms))
                 self.assertEqual(self.keys(analysis), ALL_KEYS)
                 self.assertAlmostEqual(analysis["dtmf"][0]["start_ms"], 100, delta=15)
+
+    def test_spandsp_clip_dtmf_caller_id(self):
+        cases = [("A5551234C", {"number": "5551234"}),
+                 ("D0612345678#", {"number": "0612345678"}),
+                 ("B10C", {"number": "", "number_absent": "P"}),
+                 ("B00C", {"number": "", "number_absent": "O"})]
+        for keys, fields in cases:
+            with self.subTest(keys=keys):
+                analysis = self.analyze(self.record("dtmf-cid", keys))
+                self.assertEqual(self.keys(analysis), keys)
+                self.assertEqual(len(analysis["dtmf_caller_id"]), 1, analysis)
+                found = analysis["dtmf_caller_id"][0]
+                self.assertEqual(found["keys"], keys)
+                self.assertNotIn("error", found)
+                for name, value in fields.items():
+                    self.assertEqual(found.get(name), value, name)
+                self.assertAlmostEqual(found["start_ms"], 100, delta=15)
 
     @staticmethod
     def mdmf(params):
