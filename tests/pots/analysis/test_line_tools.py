@@ -330,6 +330,27 @@ class EspeakTalkOff(LineToolCase):
                 self.assertEqual(analysis["caller_id"], [])
 
 
+@unittest.skipIf(shutil.which("sox") is None, "sox is not installed")
+class SoxMusicTalkOff(LineToolCase):
+    """Music must not produce digits either: plucked-string two-note chords (thirds, fifths,
+    octaves, twelfths) stepping chromatically through the DTMF band, synthesised by sox."""
+
+    def test_plucked_chords_produce_no_digits(self):
+        parts = []
+        # Semitones from A4 (440 Hz): notes from A3 (220 Hz) to E7 (2.6 kHz).
+        for root in range(-12, 31):
+            for interval in (i for i in (4, 7, 12, 19) if root + i <= 31):
+                part = self.path(f"chord-{len(parts):04d}.wav")
+                run("sox", "-n", "-r", "8000", "-b", "16", part, "synth", "0.15", "pluck",
+                    f"%{root}", "pluck", f"%{root + interval}", "remix", "-m", "1v0.4,2v0.4")
+                parts.append(part)
+        music = self.path("music.wav")
+        run("sox", *parts, music)
+        with wave.open(str(music)) as w:
+            self.assertGreater(w.getnframes(), 8000 * 15)
+        self.assertEqual(self.analyze(music)["dtmf"], [])
+
+
 class SpandspRecordings(LineToolCase):
     """spandsp's DTMF and ADSI transmitters (an independent implementation) → line-analyze."""
 
