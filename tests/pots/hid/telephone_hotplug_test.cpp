@@ -6,6 +6,8 @@
 #include "fake_sysfs.h"
 #include "hid_fixture.h"
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -120,6 +122,44 @@ TEST_F(TelephoneHotplugTest, AKeyboardIsProbedAgainOnlyAfterItWasRemoved) {
   nodes_["/dev/hidraw1"] = NodeIs::kTelephone;  // another device got the number
   EXPECT_EQ(kinds(hotplug_.on_change({Change::kAdded, "/dev/hidraw1"})),
             std::vector<Kind>{Kind::kAttached});
+}
+
+TEST_F(TelephoneHotplugTest, FollowsAWatchedDirectoryThroughPlugUnplugAndReplug) {
+  namespace fs = std::filesystem;
+  const fs::path dev =
+      fs::temp_directory_path() / ("tipring-dev-hotplug-" + std::to_string(::getpid()));
+  fs::remove_all(dev);
+  fs::create_directories(dev);
+  std::ofstream(dev / "hidraw0").put('\0');  // present before start-up: a keyboard
+  nodes_[(dev / "hidraw0").string()] = NodeIs::kKeyboard;
+  nodes_[(dev / "hidraw1").string()] = NodeIs::kLocked;
+  auto watcher = HidrawWatcher::open(dev);
+  ASSERT_TRUE(watcher) << watcher.error().describe();
+  EXPECT_TRUE(hotplug_.scan(watcher->present()).empty());
+
+  auto step = [&] {
+    std::vector<Kind> seen;
+    const auto changes = watcher->take_changes();
+    EXPECT_TRUE(changes);
+    for (const auto& change : changes.value_or(std::vector<HidrawChange>{})) {
+      for (const auto& event : hotplug_.on_change(change)) {
+        seen.push_back(event.kind);
+      }
+    }
+    return seen;
+  };
+  std::ofstream(dev / "hidraw1").put('\0');  // plugged in; udev has not granted access yet
+  EXPECT_EQ(step(), std::vector<Kind>{Kind::kOpenFailed});
+  nodes_[(dev / "hidraw1").string()] = NodeIs::kTelephone;
+  fs::permissions(dev / "hidraw1", fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(step(), std::vector<Kind>{Kind::kAttached});
+  fs::remove(dev / "hidraw1");  // unplugged
+  EXPECT_EQ(step(), std::vector<Kind>{Kind::kDetached});
+  std::ofstream(dev / "hidraw1").put('\0');  // back again, already accessible
+  EXPECT_EQ(step(), std::vector<Kind>{Kind::kAttached});
+  EXPECT_EQ(hotplug_.attached(), std::vector<std::string>{(dev / "hidraw1").string()});
+  EXPECT_EQ(probes_[(dev / "hidraw1").string()], 3);
+  fs::remove_all(dev);
 }
 
 // The real probe reads the descriptor and the audio match from sysfs before opening.
