@@ -200,7 +200,7 @@ Result<pots::GenerateStep> parse_generate_step(const std::string& spec) {
   if (kind == "cid") {
     return parse_fsk_caller_id(parts);
   }
-  if (kind == "dtmf-cid") {
+  if (kind == "dtmf-cid" && parts.size() <= 2) {  // DTMF caller ID carries only the number
     auto id = parse_caller_id(parts, 1);
     return id ? Result<pots::GenerateStep>(pots::GenerateDtmfCallerId{*id})
               : tl::unexpected(id.error());
@@ -316,7 +316,8 @@ Steps:
                                    + 180 mark bits, no name), mdmf (Bell 202, type 1), type2
                                    (Bell 202 MDMF, 80 mark bits, as after a call-waiting ACK),
                                    etsi (V.23 MDMF, EN 300 659). NUMBER or NAME "P" sends the
-                                   private marker, "O" the unavailable marker
+                                   private marker, "O" the unavailable marker; for SDMF with
+                                   a time leave NAME empty: cid:sdmf:5551234::11260930
   dtmf-cid:NUMBER                  DTMF caller ID, A<number>C in 60 ms tones ("P"/"O": B10C/B00C)
   alert[:MS]                       CAS / DT-AS alerting tone, 2130+2750 Hz (default 80 ms)
 

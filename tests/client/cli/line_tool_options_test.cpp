@@ -85,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadStep{"cid:mdmf:12a", "non-digit"}, BadStep{"cid:sdmf:123:BOB", "SDMF carries no name"},
         BadStep{"cid:mdmf:123:BOB:1126093", "MMDDHHMM"},
         BadStep{"cid:mdmf:123:BOB:13260930", "not a valid MMDDHHMM"},
-        BadStep{"cid:mdmf:123:BOB:11260930:x", "extra fields"}));
+        BadStep{"cid:mdmf:123:BOB:11260930:x", "extra fields"},
+        BadStep{"dtmf-cid:123:BOB", "cannot read step"}));
 
 TEST(LineToolCommandLines, AnalyzeTakesOneFileAndAPlan) {
   const auto ok = parse_line_analyze({"--plan", "de", "call.wav"});
