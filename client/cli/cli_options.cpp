@@ -17,7 +17,11 @@ constexpr const char* kDescription =
     "With --json every event is one JSON object per line on standard output:\n"
     "  registered, registration-failed, incoming, ringing, answered, dtmf, stats, ended\n"
     "\n"
-    "Exit codes: 0 success, 1 a call failed, 2 bad command line, 3 registration failed.";
+    "Exit codes: 0 success, 1 a call failed, 2 bad command line, 3 registration failed.\n"
+    "\n"
+    "Line tools (each has its own --help):\n"
+    "  tipring-cli line-analyze FILE.wav      DTMF, tones and caller ID in a recording, as JSON\n"
+    "  tipring-cli line-generate -o FILE.wav STEP...   tones, DTMF and caller ID to a WAV";
 
 struct IntOption {
   const char* name;

@@ -53,6 +53,7 @@ enum ExitCode : int {
   kExitCallFailed = 1,    // a call failed or ended abnormally
   kExitUsage = 2,         // bad command line
   kExitRegistration = 3,  // registration failed
+  kExitBadFile = 4,       // line-analyze/line-generate: the WAV file is missing or unusable
 };
 
 }  // namespace tipring::client

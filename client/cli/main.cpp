@@ -4,6 +4,7 @@
 #include "client/cli/cli_options.h"
 #include "client/cli/cli_session.h"
 #include "client/cli/event_printer.h"
+#include "client/cli/line_tools.h"
 #include "client/cli/password_source.h"
 
 #include <QCoreApplication>
@@ -11,6 +12,9 @@
 #include <QTextStream>
 #include <csignal>
 #include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -57,6 +61,11 @@ private:
 }  // namespace
 
 int main(int argc, char* argv[]) {
+  // The line tools are file in, file out: no event loop, no account.
+  if (argc > 1 && tipring::client::is_line_tool(argv[1])) {
+    return tipring::client::run_line_tool(std::vector<std::string>(argv + 1, argv + argc),
+                                          std::cout, std::cerr);
+  }
   QCoreApplication app(argc, argv);
   QCoreApplication::setApplicationName(QStringLiteral("tipring-cli"));
   QCoreApplication::setApplicationVersion(QStringLiteral(TIPRING_VERSION));

@@ -57,6 +57,21 @@ std::string number(double value) {
   return buffer;
 }
 
+// The message type byte as a name: what a display shows the caller ID came as.
+std::string_view message_format(const std::vector<std::uint8_t>& bytes) {
+  if (bytes.empty()) {
+    return "none";
+  }
+  switch (bytes[0]) {
+    case kSdmfCallerId:
+      return "sdmf";
+    case kMdmfCallerId:
+      return "mdmf";
+    default:
+      return "other";
+  }
+}
+
 std::string caller_id_json(const Result<CallerId>& decoded) {
   if (!decoded) {
     return "\"error\":\"" + escape(decoded.error().describe()) + "\"";
@@ -137,8 +152,8 @@ std::string to_json(const LineAnalysis& analysis, const TonePlan& plan) {
   out += "],\"caller_id\":[";
   for (std::size_t i = 0; i < analysis.caller_ids.size(); ++i) {
     const auto& c = analysis.caller_ids[i];
-    out += std::string(i ? "," : "") + "{\"start_ms\":" + number(c.start_ms) + "," +
-           caller_id_json(c.decoded) + "}";
+    out += std::string(i ? "," : "") + "{\"start_ms\":" + number(c.start_ms) + ",\"format\":\"" +
+           std::string(message_format(c.bytes)) + "\"," + caller_id_json(c.decoded) + "}";
   }
   out += "],\"alerts\":[";
   for (std::size_t i = 0; i < analysis.alerts.size(); ++i) {

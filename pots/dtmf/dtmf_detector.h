@@ -50,7 +50,9 @@ public:
 
   explicit DtmfDetector(DtmfDetectorSettings settings = {});
 
-  // Consumes `in`; appends each newly recognised key to `out`.
+  // Consumes `in`; appends each newly recognised key to `out`. Real-time safe: no
+  // allocation, lock or log, provided `out` has spare capacity (reserve it once; a 20 ms
+  // block holds at most one new key).
   void process(Samples in, std::vector<DtmfDigit>& out);
   // The key being received now, or '\0'.
   [[nodiscard]] char current_key() const { return current_; }

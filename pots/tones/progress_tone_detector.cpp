@@ -103,6 +103,9 @@ ProgressToneDetector::ProgressToneDetector(const TonePlan& plan) : window_(kWind
   for (double hz : frequencies) {
     correlators_.emplace_back(hz, kWindow);
   }
+  // Sized once here: process() runs on the audio path and must not allocate.
+  power_.resize(correlators_.size());
+  runs_.reserve(kRunsKept + 1);
 }
 
 void ProgressToneDetector::process(Samples in, std::vector<ProgressToneEvent>& out) {
@@ -128,7 +131,7 @@ int ProgressToneDetector::label_window() {
     loud_set_ = kSilence;
     return kSilence;
   }
-  std::vector<double> power(correlators_.size());
+  auto& power = power_;
   for (std::size_t i = 0; i < correlators_.size(); ++i) {
     // Mean square of a sine whose correlation over N samples is C: 2|C|^2 / N^2.
     power[i] = 2.0 * std::norm(correlators_[i].correlate(window_)) / (kWindow * kWindow);

@@ -28,7 +28,8 @@ public:
 
   explicit ProgressToneDetector(const TonePlan& plan);
 
-  // Consumes `in`; appends an event each time a (different) signal is recognised.
+  // Consumes `in`; appends an event each time a (different) signal is recognised. No
+  // allocation once constructed, provided `out` has spare capacity.
   void process(Samples in, std::vector<ProgressToneEvent>& out);
   [[nodiscard]] std::optional<ProgressTone> current() const { return current_; }
 
@@ -65,6 +66,7 @@ private:
   double loud_level_dbm0_ = -200.0;
 
   std::vector<float> window_;
+  std::vector<double> power_;  // per correlator, for the current window
   std::size_t filled_ = 0;
   std::int64_t consumed_ = 0;
 

@@ -64,7 +64,15 @@ struct AdsiRxDeleter {
   void operator()(adsi_rx_state_t* s) const { adsi_rx_free(s); }
 };
 int spandsp_standard(AdsiStandard standard) {
-  return standard == AdsiStandard::kClass ? ADSI_STANDARD_CLASS : ADSI_STANDARD_CLIP;
+  switch (standard) {
+    case AdsiStandard::kClass:
+      return ADSI_STANDARD_CLASS;
+    case AdsiStandard::kClip:
+      return ADSI_STANDARD_CLIP;
+    case AdsiStandard::kClipDtmf:
+      return ADSI_STANDARD_CLIP_DTMF;
+  }
+  return ADSI_STANDARD_CLASS;
 }
 void collect_message(void* user, const uint8_t* msg, int len) {
   auto* messages = static_cast<std::vector<std::vector<std::uint8_t>>*>(user);

@@ -14,7 +14,8 @@ std::vector<std::int16_t> spandsp_dtmf(const std::string& keys, int low_dbm0, in
 // Keys spandsp's dtmf_rx finds in `samples`.
 std::string spandsp_detect_dtmf(const std::vector<std::int16_t>& samples);
 
-enum class AdsiStandard { kClass, kClip };
+// kClipDtmf: ETSI DTMF caller ID; the message is the keys as text (e.g. "A5551234C").
+enum class AdsiStandard { kClass, kClip, kClipDtmf };
 // spandsp's ADSI transmitter sending `message` (type, length, body; spandsp appends the
 // checksum) with the given preamble. The caller builds MDMF bytes itself (see the
 // adsi_add_field pitfall in reference/telephony.md).
