@@ -1,10 +1,13 @@
 // What a restart of tipring-relay keeps besides bindings: its HMAC secret lives in the
 // store, so a digest nonce handed out before a SIGTERM restart is still accepted after it,
 // and a call's in-dialog BYE still finds its way by the Record-Route flow token minted
-// before the restart. Real binary on a fixed loopback port, two UDP "clients".
+// before the restart. And media.ng_relays: the binary steers a call through a remote
+// relay's ng socket. Real binary on a fixed loopback port, two UDP "clients".
+#include "protocol/sdp/rewrite.h"
 #include "protocol/sip/digest_client.h"
 #include "protocol/sip/message.h"
 #include "relay_server/app/datagram_socket.h"
+#include "relay_server/media/media_relay.h"
 #include "relay_server/store/ha1.h"
 #include "relay_server/store/sqlite_directory.h"
 #include "tests/relay_server/app/child_process.h"
@@ -34,6 +37,9 @@ std::uint16_t free_port() {
 
 class RestartKeepsSecret : public ::testing::Test {
 protected:
+  // More [media] settings for the relay under test.
+  virtual std::string media_settings() { return {}; }
+
   void SetUp() override {
     auto directory = SqliteDirectory::open(dir_.file("relay.sqlite"));
     ASSERT_TRUE(directory);
@@ -52,7 +58,7 @@ protected:
            "[store]\nsqlite_path = \""
         << dir_.file("relay.sqlite")
         << "\"\n[media]\nbind_address = \"127.0.0.1\"\nport_min = 28000\nport_max = 28999\n"
-           "[log]\nsyslog_prefix = \"never\"\n";
+        << media_settings() << "[log]\nsyslog_prefix = \"never\"\n";
     start();
   }
 
@@ -121,7 +127,8 @@ protected:
     return text + "Content-Length: 0\r\n\r\n";
   }
 
-  std::string invite_text(std::uint32_t cseq, const std::string& authorization) const {
+  std::string invite_text(std::uint32_t cseq, const std::string& authorization,
+                          const std::string& sdp = {}) const {
     std::string text =
         "INVITE sip:bob@example.test SIP/2.0\r\n"
         "Via: SIP/2.0/UDP " +
@@ -133,7 +140,23 @@ protected:
     if (!authorization.empty()) {
       text += "Proxy-Authorization: " + authorization + "\r\n";
     }
-    return text + "Content-Length: 0\r\n\r\n";
+    if (!sdp.empty()) {
+      text += "Content-Type: application/sdp\r\n";
+    }
+    return text + "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+  }
+
+  void register_bob() {
+    bob_.send_to(relay_at_, bytes_of(register_text(1, {})));
+    const auto challenge = final_response(bob_);
+    ASSERT_TRUE(challenge) << relay_->stderr_text();
+    ASSERT_EQ(challenge->status_code(), 401);
+    bob_.send_to(relay_at_,
+                 bytes_of(register_text(2, credentials(*challenge, sip::HeaderId::WwwAuthenticate,
+                                                       "bob", "REGISTER", "sip:example.test"))));
+    const auto registered = final_response(bob_);
+    ASSERT_TRUE(registered);
+    ASSERT_EQ(registered->status_code(), 200);
   }
 
   TempDir dir_;
@@ -198,6 +221,52 @@ TEST_F(RestartKeepsSecret, NonceFromBeforeARestartIsAcceptedAndTheDialogRouteSti
   });
   ASSERT_TRUE(at_alice) << "the pre-restart flow token was refused: " << relay_->stderr_text();
   EXPECT_EQ(at_alice->call_id(), "call-restart");
+}
+
+// The relay under test steers through a MediaRelay in this process, over its ng socket.
+class SteersOverNg : public RestartKeepsSecret {
+protected:
+  std::string media_settings() override {
+    MediaRelayConfig config;
+    config.bind_address = "127.0.0.1";
+    config.port_min = 27600;
+    config.port_max = 27699;
+    config.ng_listen = "127.0.0.1:0";
+    remote_ = std::make_unique<MediaRelay>(config);
+    EXPECT_TRUE(remote_->start());
+    return "ng_relays = \"127.0.0.1:" + std::to_string(remote_->ng_port()) + "\"\n";
+  }
+  void TearDown() override {
+    relay_.reset();
+    remote_->stop();
+  }
+
+  std::unique_ptr<MediaRelay> remote_;
+};
+
+TEST_F(SteersOverNg, ACallIsSteeredThroughTheRemoteRelayOfMediaNgRelays) {
+  register_bob();
+  const std::string sdp =
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+      "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+  alice_.send_to(relay_at_, bytes_of(invite_text(1, {}, sdp)));
+  const auto challenge = final_response(alice_);
+  ASSERT_TRUE(challenge);
+  ASSERT_EQ(challenge->status_code(), 407);
+  alice_.send_to(relay_at_,
+                 bytes_of(invite_text(2,
+                                      credentials(*challenge, sip::HeaderId::ProxyAuthenticate,
+                                                  "alice", "INVITE", "sip:bob@example.test"),
+                                      sdp)));
+  const auto at_bob = next(bob_, [](const sip::Message& m) {
+    return m.is_request() && m.method() == sip::Method::Invite;
+  });
+  ASSERT_TRUE(at_bob) << relay_->stderr_text();
+  const auto audio = sdp::read_relayed_audio(at_bob->body());
+  ASSERT_TRUE(audio) << at_bob->body();
+  EXPECT_GE(audio->address.port, 27600) << "not the remote relay's port range";
+  EXPECT_LE(audio->address.port, 27699);
+  EXPECT_EQ(remote_->session_count(), 1U);
 }
 
 }  // namespace
