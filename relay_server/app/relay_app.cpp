@@ -1,6 +1,8 @@
 #include "relay_server/app/relay_app.h"
 
+#include "protocol/core/hex.h"
 #include "relay_server/app/directory_backend.h"
+#include "relay_server/app/ng_media_legs.h"
 
 #include <random>
 
@@ -20,6 +22,10 @@ std::string join_addresses(const std::vector<SocketAddress>& addresses) {
 
 // How often bindings are purged and the registrations gauge refreshed.
 constexpr Duration kDirectoryHousekeeping = std::chrono::seconds(30);
+// How long the registrations gauge may lag a REGISTER.
+constexpr Duration kGaugeRefresh = std::chrono::milliseconds(100);
+// The proxy's timers fire on this grid.
+constexpr Duration kTimerGrain = std::chrono::milliseconds(4);
 
 }  // namespace
 
@@ -145,17 +151,61 @@ Result<void> RelayApp::start_media_relay() {
   return {};
 }
 
+Result<std::unique_ptr<MediaLegs>> RelayApp::open_media_legs() {
+  std::string_view text = config_.config.media.ng_relays;
+  if (text.empty()) {
+    return std::make_unique<InProcessMediaLegs>(*media_);
+  }
+  NgClientConfig ng;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    auto address = SocketAddress::parse(text.substr(0, comma));
+    if (!address) {
+      return fail("media.ng_relays", address.error().describe());
+    }
+    ng.relays.push_back(*address);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  auto legs = NgMediaLegs::open(std::move(ng));
+  if (!legs) {
+    return tl::unexpected(legs.error());
+  }
+  log_.info("media steered over ng", {{"relays", config_.config.media.ng_relays}});
+  return std::unique_ptr<MediaLegs>(std::move(*legs));
+}
+
+// The HMAC key of digest nonces and Record-Route flow tokens lives in the store, under the
+// proxy id: after a restart a client's nonce is still fresh and an in-dialog request's
+// Route still opens, so a call established before the restart can be hung up through it.
+// A store that cannot keep it stops the start (the relay would otherwise break every
+// dialog on the next restart without saying so).
+Result<std::vector<std::uint8_t>> RelayApp::keep_proxy_secret(std::random_device& device) {
+  std::vector<std::uint8_t> candidate(32);
+  for (auto& byte : candidate) {
+    byte = static_cast<std::uint8_t>(device());
+  }
+  auto kept = directory_->keep_secret("hmac:" + proxy_id_, to_hex(candidate));
+  if (!kept) {
+    return tl::unexpected(kept.error());
+  }
+  std::vector<std::uint8_t> secret(kept->size() / 2);
+  if (secret.size() < 16 || !from_hex(*kept, secret)) {
+    return fail("store secret",
+                "the stored secret hmac:" + proxy_id_ +
+                    " is not at least 16 bytes of hex; delete it to make a new one");
+  }
+  return secret;
+}
+
 // The registrar/proxy core (sans-IO) gets each datagram; flood_guard_ decides admission of
 // REGISTER/INVITE per source before any work is done for them.
 Result<void> RelayApp::start_proxy() {
   const RelayConfig& c = config_.config;
   std::random_device device;
   random_ = std::make_unique<SeededRandom>((std::uint64_t{device()} << 32U) | device());
-  // A fresh nonce secret per start: nonces from before a restart are answered as stale and
-  // clients retry with their password, so nothing is lost.
-  std::vector<std::uint8_t> secret(32);
-  for (auto& byte : secret) {
-    byte = static_cast<std::uint8_t>(device());
+  auto secret = keep_proxy_secret(device);
+  if (!secret) {
+    return tl::unexpected(secret.error());
   }
   ProxyCoreConfig pc;
   pc.registrar.domain = c.sip.domain;
@@ -190,6 +240,7 @@ Result<void> RelayApp::start_proxy() {
   pc.router.callback_user = c.sip.callback_user;
   pc.forking.poll_window = std::chrono::seconds(c.sip.poll_window_s);
   pc.callback.delay = std::chrono::seconds(c.sip.callback_delay_s);
+  pc.callback.answer_first = c.sip.callback_answers;
   auto peers = PeerProxies::parse(c.sip.peers);
   if (!peers) {
     return tl::unexpected(peers.error());
@@ -203,8 +254,12 @@ Result<void> RelayApp::start_proxy() {
                                                              : RateLimitedMethod::register_request,
                               *current_source_, now);
   };
-  proxy_ = std::make_unique<ProxyCore>(std::move(pc), *directory_, *random_, secret, admission);
-  media_legs_ = std::make_unique<InProcessMediaLegs>(*media_);
+  proxy_ = std::make_unique<ProxyCore>(std::move(pc), *directory_, *random_, *secret, admission);
+  auto legs = open_media_legs();
+  if (!legs) {
+    return tl::unexpected(legs.error());
+  }
+  media_legs_ = std::move(*legs);
   proxy_->attach_media(*media_legs_);
   LatchPolicy echo_policy;
   echo_policy.probation_packets = static_cast<unsigned>(c.media.probation_packets);
@@ -239,8 +294,19 @@ void RelayApp::flush_proxy() {
   }
   const auto& now = proxy_->counters();
   auto& seen = proxy_counters_seen_;
-  if (now.registrations_updated != seen.registrations_updated) {
-    refresh_directory_gauges();
+  if (now.registrations_updated != seen.registrations_updated && gauge_timer_ == 0) {
+    // At most one refresh (a purge and a count in the store) per kGaugeRefresh, however
+    // many REGISTERs arrive: under load it cost a twentieth of each REGISTER. The first
+    // after a quiet spell is immediate, a burst's last one comes kGaugeRefresh later.
+    const auto due = last_gauge_refresh_ + kGaugeRefresh;
+    if (EventLoop::now() >= due) {
+      refresh_directory_gauges();
+    } else {
+      gauge_timer_ = loop_.add_timer(due, [this] {
+        gauge_timer_ = 0;
+        refresh_directory_gauges();
+      });
+    }
   }
   if (now.auth_failures > seen.auth_failures) {
     metrics_.auth_failures.increment(now.auth_failures - seen.auth_failures);
@@ -257,7 +323,13 @@ void RelayApp::flush_proxy() {
   seen = now;
   metrics_.transactions.set(static_cast<double>(proxy_->transaction_count()));
 
-  const auto deadline = proxy_->next_deadline();
+  // The proxy's timers are coalesced to a grid of kTimerGrain: a wake-up per grain at
+  // most, not one per transaction timer (SIP timers are 500 ms and up).
+  auto deadline = proxy_->next_deadline();
+  if (deadline != TimePoint::max()) {
+    const auto grains = (deadline.since_epoch + kTimerGrain - Duration{1}) / kTimerGrain;
+    deadline = TimePoint{grains * kTimerGrain};
+  }
   if (deadline != proxy_deadline_) {
     loop_.cancel(proxy_timer_);
     proxy_deadline_ = deadline;
@@ -271,6 +343,7 @@ void RelayApp::flush_proxy() {
 }
 
 void RelayApp::refresh_directory_gauges() {
+  last_gauge_refresh_ = EventLoop::now();
   const auto now = unix_now();
   auto purged = directory_->purge_expired(now);
   auto live = directory_->count_bindings(now);

@@ -25,6 +25,7 @@
 
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ private:
   Result<void> start_media_relay();
   void on_sip_datagram(const SipDatagram& datagram);
   Result<void> start_proxy();
+  // The in-process relay, or the remote relays of media.ng_relays.
+  Result<std::unique_ptr<MediaLegs>> open_media_legs();
+  Result<std::vector<std::uint8_t>> keep_proxy_secret(std::random_device& device);
   // Sends what the proxy core queued, re-arms its timer and copies its counters to metrics.
   void flush_proxy();
   void refresh_directory_gauges();
@@ -73,12 +77,14 @@ private:
   FloodGuard flood_guard_;
   std::unique_ptr<Directory> directory_;
   std::unique_ptr<MediaRelay> media_;
-  std::unique_ptr<InProcessMediaLegs> media_legs_;  // outlives proxy_, which uses it
-  std::unique_ptr<EchoSockets> echo_;               // the echo test number's media
+  std::unique_ptr<MediaLegs> media_legs_;  // outlives proxy_, which uses it
+  std::unique_ptr<EchoSockets> echo_;      // the echo test number's media
   std::unique_ptr<SipIngress> sip_;
   std::unique_ptr<SeededRandom> random_;
   std::unique_ptr<ProxyCore> proxy_;
   TimerId proxy_timer_ = 0;
+  TimerId gauge_timer_ = 0;  // a registrations gauge refresh is pending
+  TimePoint last_gauge_refresh_{};
   TimePoint proxy_deadline_ = TimePoint::max();
   ProxyCounters proxy_counters_seen_;
   const SocketAddress* current_source_ = nullptr;  // of the datagram being handled

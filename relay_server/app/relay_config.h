@@ -33,6 +33,7 @@ struct SipSettings {
   std::string echo_user;           // the echo test number; empty: off
   std::string callback_user;       // the call-me-back test number; empty: off
   std::int64_t callback_delay_s = 0;
+  bool callback_answers = false;   // answer, hang up, call back (else ring, 486, call back)
   std::int64_t poll_window_s = 0;  // 0: the poll is off
 
   [[nodiscard]] const std::string& effective_realm() const {
@@ -62,6 +63,8 @@ struct MediaSettings {
   Duration quarantine{0};
   Duration learning_window{0};
   std::optional<SocketAddress> ng_listen;  // nullopt: no ng control socket
+  // "host:port,host:port": steer through these relays over ng; empty: the in-process relay.
+  std::string ng_relays;
 };
 
 struct HttpSettings {

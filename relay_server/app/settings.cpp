@@ -93,6 +93,10 @@ constexpr std::array kSettings = {
   SettingSpec{"sip.callback_delay", "--sip-callback-delay", K::integer, "5",
     "seconds the call-me-back number waits after hanging up before calling back", false,
     1, 600, "", &assign<&C::sip, &SipSettings::callback_delay_s>},
+  SettingSpec{"sip.callback_answers", "--sip-callback-answers", K::boolean, "false",
+    "the call-me-back number answers (with an echo), hangs up after 3 s, then calls back; "
+    "false: it rings, refuses with 486, then calls back", false,
+    0, 0, "", &assign<&C::sip, &SipSettings::callback_answers>},
 
   SettingSpec{"sip.poll_window", "--sip-poll-window", K::integer, "2",
     "seconds a callee's flow may stay silent (not even 100 Trying) before its INVITE is held "
@@ -151,6 +155,10 @@ constexpr std::array kSettings = {
   SettingSpec{"media.ng_listen", "--media-ng-listen", K::optional_address, "",
     "UDP address of the rtpengine-compatible ng control socket; empty: off", false,
     0, 0, "", &assign<&C::media, &MediaSettings::ng_listen>},
+  SettingSpec{"media.ng_relays", "--media-ng-relays", K::text, "",
+    "ng control addresses (host:port, comma-separated) of remote media relays (tipring-relay "
+    "or rtpengine) the proxy steers calls through instead of its own relay; empty: its own",
+    false, 0, 0, "", &assign<&C::media, &MediaSettings::ng_relays>},
 
   SettingSpec{"http.metrics_listen", "--http-metrics-listen", K::address, "127.0.0.1:9090",
     "TCP address serving /metrics (Prometheus) and /health", false,

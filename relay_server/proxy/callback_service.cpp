@@ -35,7 +35,14 @@ CallbackService::CallbackService(CallbackConfig config, std::string number_uri, 
       random_(random) {}
 
 void CallbackService::on_invite(sip::TransactionId server, const sip::Message& invite,
-                                const std::string& user_aor, TimePoint now) {
+                                const std::string& user_aor, const FlowAddress& caller,
+                                TimePoint now) {
+  if (config_.answer_first) {
+    if (answer(server, invite, caller, now)) {
+      scheduled_.push_back(Scheduled{user_aor, now + config_.ringback + config_.delay});
+    }
+    return;
+  }
   Ring ring{invite, random_.token(10), now + config_.ringback};
   out_.forward_response(server, sip::make_response(invite, 180, {}, ring.to_tag), now);
   rings_.insert_or_assign(server, std::move(ring));
@@ -51,6 +58,54 @@ bool CallbackService::on_cancelled(sip::TransactionId server, TimePoint now) {
       server, sip::make_response(found->second.invite, 487, {}, found->second.to_tag), now);
   rings_.erase(found);
   return true;
+}
+
+bool CallbackService::answer(sip::TransactionId server, const sip::Message& invite,
+                             const FlowAddress& caller, TimePoint now) {
+  const std::string call_id(invite.call_id());
+  auto side = has_sdp(invite) ? read_media_side(invite.body(), caller.peer.host)
+                              : Result<MediaSide>(fail("RFC 3264", "no SDP offer"));
+  if (!side || answered_.contains(call_id)) {
+    out_.forward_response(server, sip::make_response(invite, 488, {}, random_.token(10)), now);
+    return false;
+  }
+  auto channel = media_.open(call_id, *side);
+  if (!channel) {
+    out_.forward_response(server, sip::make_response(invite, 503, {}, random_.token(10)), now);
+    return false;
+  }
+  auto sdp = answer_test_call(invite.body(), *channel, random_.next_u64() >> 1U);
+  if (!sdp) {
+    media_.close(call_id);
+    out_.forward_response(server, sip::make_response(invite, 488, {}, random_.token(10)), now);
+    return false;
+  }
+  Answered call{invite, random_.token(10), caller, now + config_.ringback};
+  auto ok = sip::make_response(invite, 200, {}, call.to_tag);
+  auto number = sip::Uri::parse(number_uri_);
+  ok.add_header(sip::HeaderId::Contact, "<sip:" + (number ? number->user : "callback") + "@" +
+                                            hostport_(caller.socket) + ">");
+  ok.set_body(*sdp, "application/sdp");
+  out_.forward_response(server, ok, now);
+  answered_.insert_or_assign(call_id, std::move(call));
+  return true;
+}
+
+void CallbackService::hang_up(const Answered& call, TimePoint now) {
+  // §15.1.1: BYE in the dialog the 200 made, to the caller's Contact over its flow.
+  auto contacts = call.invite.contacts();
+  auto target = contacts && !contacts->contacts.empty()
+                    ? contacts->contacts.front().address.uri
+                    : sip::Uri::parse(number_uri_).value_or(sip::Uri{});
+  auto bye = sip::Message::request(sip::Method::Bye, target);
+  bye.add_header(sip::HeaderId::MaxForwards, "70");
+  bye.add_header(sip::HeaderId::From, "<" + number_uri_ + ">;tag=" + call.to_tag);
+  bye.add_header(sip::HeaderId::To, call.invite.find(sip::HeaderId::From).value_or(""));
+  bye.add_header(sip::HeaderId::CallId, call.invite.call_id());
+  bye.add_header(sip::HeaderId::CSeq, "1 BYE");
+  bye.add_header(sip::HeaderId::ContentLength, "0");
+  (void)out_.forward_request(std::move(bye), std::string(kBranchPrefix) + "b" + random_.token(12),
+                             call.caller, now);
 }
 
 sip::Message CallbackService::make_invite(const Call& call, const ProxyTarget& target,
@@ -176,6 +231,13 @@ bool CallbackService::on_client_timeout(sip::TransactionId client) {
 }
 
 sip::Message CallbackService::answer_in_dialog(const sip::Message& request) {
+  if (auto answered = answered_.find(request.call_id()); answered != answered_.end()) {
+    if (request.method() == sip::Method::Bye) {  // the caller hung up first
+      media_.close(answered->first);
+      answered_.erase(answered);
+    }
+    return sip::make_response(request, 200);
+  }
   auto found = calls_.find(request.call_id());
   if (found == calls_.end()) {
     return sip::make_response(request, request.method() == sip::Method::Bye ? 200 : 481);
@@ -211,6 +273,15 @@ void CallbackService::on_timer(const Clock& clock) {
       ++it;
     }
   }
+  for (auto it = answered_.begin(); it != answered_.end();) {
+    if (it->second.hang_up_at <= clock.now) {
+      hang_up(it->second, clock.now);
+      media_.close(it->first);
+      it = answered_.erase(it);
+    } else {
+      ++it;
+    }
+  }
   std::vector<std::string> due;
   std::erase_if(scheduled_, [&](const Scheduled& s) {
     if (s.at <= clock.now) {
@@ -240,6 +311,9 @@ TimePoint CallbackService::next_deadline() const {
   }
   for (const auto& s : scheduled_) {
     next = std::min(next, s.at);
+  }
+  for (const auto& [id, call] : answered_) {
+    next = std::min(next, call.hang_up_at);
   }
   for (const auto& [id, call] : calls_) {
     next = std::min(next, call.ends_at);

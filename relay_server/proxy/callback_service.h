@@ -4,6 +4,9 @@
 // calls the user back as a UAC (RFC 3261 §13.2: INVITE to every registered contact over its
 // flow, the first 2xx ACKed and the other branches CANCELled), offering an echo channel
 // (EchoMedia), so the callee hears themself like on the echo number. The user's BYE ends it.
+// With `answer_first` the number instead answers (200 with an echo channel, like the echo
+// number), hangs up with its own BYE after the ringback, then calls back: for clients that
+// treat a refused call differently from an ended one.
 #pragma once
 
 #include "protocol/core/random.h"
@@ -25,6 +28,7 @@ struct CallbackConfig {
   Duration ringback = std::chrono::seconds(3);  // 180 Ringing, then 486
   Duration delay = std::chrono::seconds(5);     // after the 486, before calling back
   Duration max_call = std::chrono::minutes(10);
+  bool answer_first = false;  // answer, hang up after `ringback`, then call back
 };
 
 // Where the user's registered contacts are reached: (Request-URI, flow) pairs.
@@ -40,7 +44,7 @@ public:
   // An INVITE to the number from `user_aor` (authenticated): rings now, 486 after the
   // ringback, and the call back is scheduled.
   void on_invite(sip::TransactionId server, const sip::Message& invite, const std::string& user_aor,
-                 TimePoint now);
+                 const FlowAddress& caller, TimePoint now);
   // The caller CANCELled during the ringback: 487 now; the call back still comes.
   bool on_cancelled(sip::TransactionId server, TimePoint now);
   // Responses to (and timeouts of) the calls back; false if the client transaction is not ours.
@@ -51,7 +55,9 @@ public:
 
   void on_timer(const Clock& clock);
   [[nodiscard]] TimePoint next_deadline() const;
-  [[nodiscard]] std::size_t pending_count() const { return rings_.size() + scheduled_.size(); }
+  [[nodiscard]] std::size_t pending_count() const {
+    return rings_.size() + answered_.size() + scheduled_.size();
+  }
   [[nodiscard]] std::size_t call_count() const { return calls_.size(); }
 
 private:
@@ -63,6 +69,13 @@ private:
   struct Scheduled {
     std::string aor;
     TimePoint at;
+  };
+  // An answered call (answer_first) that the number hangs up at `hang_up_at`.
+  struct Answered {
+    sip::Message invite;
+    std::string to_tag;
+    FlowAddress caller;
+    TimePoint hang_up_at;
   };
   // A call back: one INVITE forked to the user's contacts.
   struct Call {
@@ -77,6 +90,10 @@ private:
   };
 
   void place_call(const std::string& aor, const Clock& clock);
+  // answer_first: 200 with an echo channel; false (and an error answered) when it cannot.
+  bool answer(sip::TransactionId server, const sip::Message& invite, const FlowAddress& caller,
+              TimePoint now);
+  void hang_up(const Answered& call, TimePoint now);
   void end_call(const std::string& call_id);
   Call* call_of(sip::TransactionId client, std::size_t& branch);
   sip::Message make_invite(const Call& call, const ProxyTarget& target,
@@ -91,7 +108,8 @@ private:
   RandomSource& random_;
   std::map<sip::TransactionId, Ring> rings_;  // by server transaction
   std::vector<Scheduled> scheduled_;
-  std::map<std::string, Call, std::less<>> calls_;  // by Call-ID
+  std::map<std::string, Call, std::less<>> calls_;         // by Call-ID
+  std::map<std::string, Answered, std::less<>> answered_;  // by Call-ID
 };
 
 }  // namespace tipring::relay

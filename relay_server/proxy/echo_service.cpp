@@ -64,11 +64,42 @@ sip::Message EchoService::answer_invite(const sip::Message& invite, std::string_
     media_.close(call_id);
     return sip::make_response(invite, 488, {}, random_.token(10));
   }
-  Call call{now + config_.max_call, random_.token(10), *sdp};
+  Call call;
+  call.ends_at = now + config_.max_call;
+  call.to_tag = random_.token(10);
+  call.answer_sdp = *sdp;
   auto ok = with_contact(sip::make_response(invite, 200, {}, call.to_tag), user, contact_hostport);
   ok.set_body(call.answer_sdp, "application/sdp");
+  call.unacked_ok = ok;
   calls_.emplace(call_id, std::move(call));
   return ok;
+}
+
+void EchoService::await_ack(std::string_view call_id, std::uint64_t server, TimePoint now) {
+  auto found = calls_.find(call_id);
+  if (found == calls_.end() || !found->second.unacked_ok) {
+    return;
+  }
+  Call& call = found->second;
+  call.server = server;
+  call.retransmit_interval = config_.t1;
+  call.retransmit_at = now + config_.t1;
+  // §13.3.1.4: without an ACK by 64*T1 the UAS gives the call up.
+  call.ack_deadline = now + 64 * config_.t1;
+}
+
+bool EchoService::on_ack(const sip::Message& ack) {
+  auto found = calls_.find(ack.call_id());
+  if (found == calls_.end() || found->second.to_tag != ack.to_tag()) {
+    return false;
+  }
+  Call& call = found->second;
+  if (call.unacked_ok) {
+    call.unacked_ok.reset();
+    call.retransmit_at = TimePoint::max();
+    call.ack_deadline = TimePoint::max();
+  }
+  return true;
 }
 
 sip::Message EchoService::answer_in_dialog(const sip::Message& request,
@@ -93,21 +124,29 @@ sip::Message EchoService::answer_in_dialog(const sip::Message& request,
   return ok;
 }
 
-void EchoService::on_timer(TimePoint now) {
+std::vector<Retransmission> EchoService::on_timer(TimePoint now) {
+  std::vector<Retransmission> due;
   for (auto it = calls_.begin(); it != calls_.end();) {
-    if (it->second.ends_at <= now) {
+    Call& call = it->second;
+    if (call.ends_at <= now || call.ack_deadline <= now) {
       media_.close(it->first);
       it = calls_.erase(it);
-    } else {
-      ++it;
+      continue;
     }
+    if (call.unacked_ok && call.retransmit_at <= now) {
+      due.push_back({call.server, *call.unacked_ok});
+      call.retransmit_interval = std::min(2 * call.retransmit_interval, config_.t2);
+      call.retransmit_at = now + call.retransmit_interval;
+    }
+    ++it;
   }
+  return due;
 }
 
 TimePoint EchoService::next_deadline() const {
   TimePoint next = TimePoint::max();
   for (const auto& [id, call] : calls_) {
-    next = std::min(next, call.ends_at);
+    next = std::min({next, call.ends_at, call.ack_deadline, call.retransmit_at});
   }
   return next;
 }

@@ -2,8 +2,9 @@
 // check their audio through the relay. tipring-relay answers the INVITE itself as a UAS
 // (RFC 3261 §13.3; the SDP answer by RFC 3264 §6 choosing Opus, PCMU or PCMA from the offer,
 // with telephone-event), and EchoMedia returns the caller's RTP to where the relay's
-// latching rule (relay_server/media/latch.h) learned the caller sends from. BYE ends it;
-// a call left open is cut after max_call.
+// latching rule (relay_server/media/latch.h) learned the caller sends from. Its 200 is
+// retransmitted until the ACK arrives (RFC 3261 §13.3.1.4: T1 doubling up to T2; no ACK
+// within 64*T1 ends the call). BYE ends it; a call left open is cut after max_call.
 #pragma once
 
 #include "protocol/core/error.h"
@@ -14,8 +15,10 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tipring::relay {
 
@@ -31,6 +34,14 @@ public:
 
 struct EchoServiceConfig {
   Duration max_call = std::chrono::minutes(10);
+  Duration t1 = std::chrono::milliseconds(500);  // RFC 3261 §17.1.1.1
+  Duration t2 = std::chrono::seconds(4);
+};
+
+// A 2xx to send again through its server transaction (RFC 6026 Accepted state).
+struct Retransmission {
+  std::uint64_t server = 0;
+  sip::Message response;
 };
 
 class EchoService {
@@ -41,11 +52,18 @@ public:
   // and a Contact of `contact_hostport`, or 488 when no offered codec fits.
   sip::Message answer_invite(const sip::Message& invite, std::string_view source_ip,
                              std::string_view contact_hostport, TimePoint now);
+  // The 200 for `call_id` went out through server transaction `server`: it is sent again
+  // until on_ack.
+  void await_ack(std::string_view call_id, std::uint64_t server, TimePoint now);
+  // An ACK (its own transaction, §13.2.2.4) in an echo call's dialog stops the 200's
+  // retransmissions; false if it belongs to no echo call.
+  bool on_ack(const sip::Message& ack);
   // An in-dialog request for the number: BYE ends the call (200), a re-INVITE gets the same
   // answer again, anything else 200.
   sip::Message answer_in_dialog(const sip::Message& request, std::string_view contact_hostport);
 
-  void on_timer(TimePoint now);
+  // The 200s due again; calls that reached max_call or never got their ACK end.
+  std::vector<Retransmission> on_timer(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
   [[nodiscard]] std::size_t call_count() const { return calls_.size(); }
 
@@ -54,6 +72,11 @@ private:
     TimePoint ends_at;
     std::string to_tag;
     std::string answer_sdp;
+    std::optional<sip::Message> unacked_ok;  // the 200 while its ACK is awaited
+    std::uint64_t server = 0;
+    Duration retransmit_interval{};
+    TimePoint retransmit_at = TimePoint::max();
+    TimePoint ack_deadline = TimePoint::max();  // no ACK by then: the call ends
   };
 
   EchoServiceConfig config_;

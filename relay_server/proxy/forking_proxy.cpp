@@ -67,6 +67,28 @@ void ForkingProxy::start(sip::TransactionId server, const sip::Message& request,
   }
   auto [it, inserted] = contexts_.insert_or_assign(server, std::move(context));
   finish_if_done(it->second, now);
+  schedule(it->second);
+}
+
+void ForkingProxy::schedule(Context& context) {
+  TimePoint earliest = TimePoint::max();
+  for (const auto& branch : context.branches) {
+    if (!branch.done) {
+      earliest = std::min({earliest, branch.timer_c_at, branch.give_up_at, branch.poll_at});
+    }
+  }
+  if (earliest == context.scheduled_at) {
+    return;
+  }
+  context.scheduled_at = earliest;
+  if (earliest != TimePoint::max()) {
+    deadlines_.emplace(earliest, context.server);
+  }
+}
+
+bool ForkingProxy::stale(const Deadline& entry) const {
+  auto found = contexts_.find(entry.second);
+  return found == contexts_.end() || found->second.scheduled_at != entry.first;
 }
 
 void ForkingProxy::add_branch(Context& context, const ProxyTarget& target, TimePoint now) {
@@ -129,6 +151,9 @@ void ForkingProxy::on_flow_seen(std::string_view aor, const FlowAddress& flow, b
     for (const auto& target : moved) {
       add_branch(context, target, now);
     }
+    if (!moved.empty()) {
+      schedule(context);
+    }
   }
 }
 
@@ -148,36 +173,42 @@ bool ForkingProxy::on_response(sip::TransactionId client, sip::Message response,
   if (branch == context.branches.end()) {
     return false;
   }
+  on_branch_response(context, *branch, std::move(response), now);
+  schedule(context);
+  return true;
+}
+
+void ForkingProxy::on_branch_response(Context& context, Branch& branch, sip::Message response,
+                                      TimePoint now) {
   const int status = response.status_code();
-  branch->responded = true;
-  branch->poll_at = TimePoint::max();
-  release_hold(*branch);
+  branch.responded = true;
+  branch.poll_at = TimePoint::max();
+  release_hold(branch);
   if (status == 100) {
-    return true;  // §16.7 step 3: 100 Trying is not forwarded
+    return;  // §16.7 step 3: 100 Trying is not forwarded
   }
   response.remove_first_value(sip::HeaderId::Via);  // §16.7 step 9: our Via
   if (status < 200) {
-    branch->provisional = true;
-    if (context.invite && !branch->done && !branch->cancelled) {
-      branch->timer_c_at = now + config_.timer_c;  // §16.7 step 2: reset by provisionals
+    branch.provisional = true;
+    if (context.invite && !branch.done && !branch.cancelled) {
+      branch.timer_c_at = now + config_.timer_c;  // §16.7 step 2: reset by provisionals
     }
     if (!context.final_sent) {
       out_.forward_response(context.server, std::move(response), now);
     }
-    return true;
+    return;
   }
   if (status < 300) {
     // Every 2xx goes upstream at once, even after another branch's 2xx (§16.7 step 5).
-    branch->done = true;
-    branch->timer_c_at = TimePoint::max();
-    branch->give_up_at = TimePoint::max();
+    branch.done = true;
+    branch.timer_c_at = TimePoint::max();
+    branch.give_up_at = TimePoint::max();
     context.final_sent = true;
     out_.forward_response(context.server, std::move(response), now);
     cancel_pending(context, now);  // §16.7 step 10
-    return true;
+    return;
   }
-  on_final(context, *branch, std::move(response), now);
-  return true;
+  on_final(context, branch, std::move(response), now);
 }
 
 void ForkingProxy::on_final(Context& context, Branch& branch, sip::Message response,
@@ -211,6 +242,7 @@ bool ForkingProxy::on_client_timeout(sip::TransactionId client, TimePoint now) {
   for (auto& branch : found->second.branches) {
     if (branch.client == client) {
       synthesize_timeout(found->second, branch, now);
+      schedule(found->second);
       return true;
     }
   }
@@ -233,6 +265,7 @@ void ForkingProxy::on_cancel(sip::TransactionId server, TimePoint now) {
   found->second.cancelled = true;
   found->second.no_new_branches = true;
   cancel_pending(found->second, now);
+  schedule(found->second);
 }
 
 void ForkingProxy::cancel_pending(Context& context, TimePoint now) {
@@ -291,42 +324,49 @@ void ForkingProxy::on_server_terminated(sip::TransactionId server) {
 }
 
 void ForkingProxy::on_timer(TimePoint now) {
-  for (auto& [server, context] : contexts_) {
-    for (auto& branch : context.branches) {
-      if (branch.done) {
-        continue;
-      }
-      if (branch.poll_at <= now) {
-        // The flow said nothing, not even 100 Trying: hold the INVITE for the poll.
-        branch.poll_at = TimePoint::max();
-        branch.held = true;
-        ++held_;
-      }
-      if (branch.give_up_at <= now) {
+  while (!deadlines_.empty() && deadlines_.top().first <= now) {
+    const Deadline entry = deadlines_.top();
+    deadlines_.pop();
+    if (stale(entry)) {
+      continue;
+    }
+    Context& context = contexts_.find(entry.second)->second;
+    context.scheduled_at = TimePoint::max();
+    on_context_timer(context, now);
+    schedule(context);
+  }
+}
+
+void ForkingProxy::on_context_timer(Context& context, TimePoint now) {
+  for (auto& branch : context.branches) {
+    if (branch.done) {
+      continue;
+    }
+    if (branch.poll_at <= now) {
+      // The flow said nothing, not even 100 Trying: hold the INVITE for the poll.
+      branch.poll_at = TimePoint::max();
+      branch.held = true;
+      ++held_;
+    }
+    if (branch.give_up_at <= now) {
+      synthesize_timeout(context, branch, now);
+    } else if (branch.timer_c_at <= now) {
+      // §16.8: Timer C fired. With a provisional the branch is cancelled; without one
+      // it behaves as if it had timed out.
+      if (branch.provisional) {
+        cancel_branch(branch, now);
+      } else {
         synthesize_timeout(context, branch, now);
-      } else if (branch.timer_c_at <= now) {
-        // §16.8: Timer C fired. With a provisional the branch is cancelled; without one
-        // it behaves as if it had timed out.
-        if (branch.provisional) {
-          cancel_branch(branch, now);
-        } else {
-          synthesize_timeout(context, branch, now);
-        }
       }
     }
   }
 }
 
 TimePoint ForkingProxy::next_deadline() const {
-  TimePoint next = TimePoint::max();
-  for (const auto& [server, context] : contexts_) {
-    for (const auto& branch : context.branches) {
-      if (!branch.done) {
-        next = std::min({next, branch.timer_c_at, branch.give_up_at, branch.poll_at});
-      }
-    }
+  while (!deadlines_.empty() && stale(deadlines_.top())) {
+    deadlines_.pop();
   }
-  return next;
+  return deadlines_.empty() ? TimePoint::max() : deadlines_.top().first;
 }
 
 const sip::Message* ForkingProxy::request_of(sip::TransactionId server) const {

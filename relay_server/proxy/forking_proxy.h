@@ -4,7 +4,8 @@
 // 6xx, chooses the best final response when all branches are done (§16.7 step 6: 6xx, else
 // the lowest class; 3xx relayed, not followed; 401/407 challenges aggregated; 503 as 500),
 // forwards a matched CANCEL to the pending branches (§16.10) and runs Timer C (§16.8).
-// Sans-IO: it talks to the transaction layer through ProxyOutput.
+// Sans-IO: it talks to the transaction layer through ProxyOutput. Timers cost O(log n) in
+// the number of contexts: each context's earliest deadline sits in a heap.
 #pragma once
 
 #include "protocol/core/error.h"
@@ -15,9 +16,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tipring::relay {
@@ -26,9 +30,10 @@ namespace tipring::relay {
 struct ProxyTarget {
   sip::Uri request_uri;
   FlowAddress flow;
-  std::string record_route;  // the Record-Route value to add, empty for none
-  std::string aor;           // the callee's AOR when the target is one of its bindings
-  FlowAddress caller;        // where the request came from
+  std::string record_route;   // the Record-Route value to add, empty for none
+  std::string aor;            // the callee's AOR when the target is one of its bindings
+  FlowAddress caller;         // where the request came from
+  bool steers_media = false;  // our Record-Route carries the media mark (media_steering.h)
 };
 
 // What a context needs from the layer below.
@@ -128,9 +133,14 @@ private:
     bool no_new_branches = false;
     std::string branch_base;
     std::vector<Branch> branches;
-    std::vector<sip::Message> finals;  // non-2xx finals, our Via removed
+    std::vector<sip::Message> finals;           // non-2xx finals, our Via removed
+    TimePoint scheduled_at = TimePoint::max();  // its live entry in the deadline heap
   };
+  // (deadline, server): valid while the context exists and is scheduled at that time;
+  // others are stale and dropped when they reach the top (lazy deletion).
+  using Deadline = std::pair<TimePoint, sip::TransactionId>;
 
+  void on_branch_response(Context& context, Branch& branch, sip::Message response, TimePoint now);
   void on_final(Context& context, Branch& branch, sip::Message response, TimePoint now);
   void cancel_pending(Context& context, TimePoint now);
   void cancel_branch(Branch& branch, TimePoint now);
@@ -139,12 +149,18 @@ private:
   // Sends the context's request to `target` as a new branch.
   void add_branch(Context& context, const ProxyTarget& target, TimePoint now);
   void release_hold(Branch& branch);
+  // Puts the context's earliest branch deadline in the heap if it changed.
+  void schedule(Context& context);
+  void on_context_timer(Context& context, TimePoint now);
+  [[nodiscard]] bool stale(const Deadline& entry) const;
 
   ForkingConfig config_;
   ProxyOutput& out_;
   std::unordered_map<sip::TransactionId, Context> contexts_;               // by server
   std::unordered_map<sip::TransactionId, sip::TransactionId> context_of_;  // client -> server
   std::size_t held_ = 0;  // branches held for the poll, so keepalives cost nothing otherwise
+  // Mutable so next_deadline() may drop stale tops: that changes no observable state.
+  mutable std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
 };
 
 }  // namespace tipring::relay

@@ -19,6 +19,34 @@ bool has_sdp(const sip::Message& message) {
   return type && type->is("application", "sdp");
 }
 
+std::string signalling_source(const sip::Message& request, std::string_view source_ip,
+                              bool from_peer) {
+  if (!from_peer) {
+    return std::string(source_ip);
+  }
+  auto vias = request.vias();
+  if (!vias || vias->size() < 2) {
+    return std::string(source_ip);
+  }
+  const auto& client = (*vias)[1];
+  if (auto received = client.received()) {
+    return std::string(*received);
+  }
+  return client.host;
+}
+
+void stamp_received(sip::Message& request, std::string_view source_ip) {
+  auto vias = request.vias();
+  if (!vias || vias->empty() || vias->front().host == source_ip ||
+      vias->front().received() == source_ip) {
+    return;
+  }
+  auto top = vias->front();
+  top.set_received(source_ip);
+  request.remove_first_value(sip::HeaderId::Via);
+  request.prepend_header(sip::HeaderId::Via, top.to_string());
+}
+
 Result<MediaSide> read_media_side(std::string_view text, std::string_view signalling_source) {
   auto audio = sdp::read_relayed_audio(text);
   if (!audio) {
@@ -79,8 +107,22 @@ void MediaSteering::on_response(const sip::Message& request, sip::Message& respo
     }
     return;
   }
-  if (status < 180 || !has_sdp(response) || !has_sdp(request)) {
-    return;  // late offers (offer in the 2xx, answer in the ACK) are not steered
+  if (status < 180 || !has_sdp(response)) {
+    return;
+  }
+  const bool late_offer = !has_sdp(request);
+  if (late_offer && status >= 200 && request.method() == sip::Method::Invite) {
+    // The callee offers in its 2xx: it is the offerer, keyed by its tag, until the ACK.
+    auto callee = read_media_side(response.body(), source_ip);
+    if (!callee) {
+      ++failures_;
+      return;
+    }
+    steer(response, legs_.offer(request.call_id(), response.to_tag(), request.from_tag(), *callee));
+    return;
+  }
+  if (late_offer) {
+    return;  // an offer in an unreliable 18x is only a preview of the 2xx's
   }
   auto side = read_media_side(response.body(), source_ip);
   if (!side) {
@@ -97,6 +139,31 @@ void MediaSteering::on_response(const sip::Message& request, sip::Message& respo
   } else {
     ++failures_;
   }
+}
+
+void MediaSteering::steer(sip::Message& message, Result<MediaChannel> channel) {
+  if (!channel) {
+    ++failures_;
+    return;
+  }
+  if (auto body = steer_sdp(message.body(), *channel)) {
+    message.set_body(*body, "application/sdp");
+  } else {
+    ++failures_;
+  }
+}
+
+void MediaSteering::on_ack(sip::Message& ack, std::string_view source_ip) {
+  if (!has_sdp(ack)) {
+    return;
+  }
+  // The session is keyed by the callee's tag (the late offerer): the ACK's To tag.
+  auto caller = read_media_side(ack.body(), source_ip);
+  if (!caller) {
+    ++failures_;
+    return;
+  }
+  steer(ack, legs_.answer(ack.call_id(), ack.to_tag(), ack.from_tag(), *caller));
 }
 
 void MediaSteering::on_bye(const sip::Message& bye) {

@@ -4,7 +4,9 @@
 // the IP its signalling came from, which the relay's latching rule needs — and rewrites
 // the SDP (c=, m= port, a=rtcp, o= address; ICE removed) so each client sends its media to
 // its relay channel. Legs are released on BYE and when an INVITE fails (final error,
-// CANCEL, timeout). MediaLegs is the seam: the in-process MediaRelay, or an ng client.
+// CANCEL, timeout). A late offer (an INVITE without SDP: the offer is in the 2xx, the answer
+// in the ACK) is steered the same way, the callee being the offerer. MediaLegs is the
+// seam: the in-process MediaRelay, or an ng client.
 #pragma once
 
 #include "protocol/core/error.h"
@@ -49,6 +51,24 @@ public:
   virtual void release(std::string_view call_id, std::string_view from_tag) = 0;
 };
 
+// One proxy steers a dialog's media, however many proxies its signalling crosses: two
+// latching relays in series would each wait for the other's media before latching. The
+// proxy that steers is the one that delivers the initial INVITE to the callee's binding
+// (the callee's proxy) unless a peer proxy before it already steers; it puts this flag
+// parameter in its Record-Route URI, so its in-dialog Route entry says "steer here", and a
+// peer proxy further on sees that the call is steered (docs/architecture.md).
+inline constexpr std::string_view kMediaMark = "tipring-media";
+
+// The IP the author of `request` signalled from: `source_ip`, or, for a request relayed by
+// a trusted peer proxy, the received (else the sent-by host) of the Via below the peer's,
+// which the peer stamped with the client's source (RFC 3261 §18.2.1). The relay's latching
+// rule learns a client's media only from that IP or the advertised one.
+[[nodiscard]] std::string signalling_source(const sip::Message& request, std::string_view source_ip,
+                                            bool from_peer);
+// Writes received=`source_ip` into the top Via when its sent-by host differs (RFC 3261
+// §18.2.1), for the peer proxy that will steer the request's media.
+void stamp_received(sip::Message& request, std::string_view source_ip);
+
 // Reads the first audio stream of an SDP body.
 Result<MediaSide> read_media_side(std::string_view sdp, std::string_view signalling_source);
 // Points the SDP's audio stream at `channel`.
@@ -66,10 +86,16 @@ public:
   void on_response(const sip::Message& request, sip::Message& response, std::string_view source_ip);
   // A BYE passing through: the call's legs go.
   void on_bye(const sip::Message& bye);
+  // An ACK passing through: with a body it is the answer to a late offer (RFC 3261
+  // §13.2.1: the offer came in the 2xx), and is steered like any answer.
+  void on_ack(sip::Message& ack, std::string_view source_ip);
 
   [[nodiscard]] std::uint64_t failures() const { return failures_; }
 
 private:
+  // Points `message`'s SDP at `channel`, or counts the failure.
+  void steer(sip::Message& message, Result<MediaChannel> channel);
+
   MediaLegs& legs_;
   std::uint64_t failures_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include "relay_server/proxy/bad_request.h"
 
+#include <algorithm>
+
 namespace tipring::relay {
 namespace {
 
@@ -128,7 +130,9 @@ void ProxyCore::on_timer(const Clock& clock) {
   layer_.on_timer(clock.now);
   forking_.on_timer(clock.now);
   if (echo_) {
-    echo_->on_timer(clock.now);
+    for (auto& again : echo_->on_timer(clock.now)) {
+      (void)layer_.send_response(again.server, again.response, clock.now);
+    }
   }
   if (callback_) {
     callback_->on_timer(clock);
@@ -178,13 +182,14 @@ void ProxyCore::on_event(sip::TransactionEvent event, const Clock& clock) {
     case Kind::ack:
       // The ACK for a 2xx is its own transaction (§13.2.2.4): forwarded statelessly along
       // the route set; an ACK for a non-2xx never reaches here (its transaction takes it).
-      if (event.message) {
-        forward_stateless(*event.message);
+      if (event.message && !(echo_ && echo_->on_ack(*event.message))) {
+        forward_stateless(*event.message, event.peer);
       }
       break;
     case Kind::terminated:
       forking_.on_server_terminated(event.transaction);
       socket_of_.erase(event.transaction);
+      steering_.erase(event.transaction);
       break;
     case Kind::stray_response:
       // RFC 6026 §8.5 (updating §16.7): a response matching no transaction is dropped.
@@ -256,18 +261,8 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
       }
       return;
     case RoutingAction::forward:
-      if (media_) {
-        if (decision.request->method() == sip::Method::Bye) {
-          media_->on_bye(*decision.request);
-        } else if (auto steered = media_->on_offer(*decision.request, source.peer.host); !steered) {
-          auto refusal = sip::make_response(request, 488, "Media Not Steerable", random_.token(10));
-          // RFC 3261 §20.43: 399 is a miscellaneous warning naming what failed.
-          refusal.add_header(sip::HeaderId::Warning,
-                             "399 " + router_.hostport(source.socket) + " \"" +
-                                 sip_quotable(steered.error().describe()) + "\"");
-          respond(server, refusal, clock.now);
-          return;
-        }
+      if (media_ && !steer_request(server, request, decision, source, clock.now)) {
+        return;
       }
       forking_.start(server, *decision.request, decision.targets, decision.branch_base, clock.now);
       return;
@@ -278,7 +273,43 @@ void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& req
   }
 }
 
+bool ProxyCore::from_peer(const sip::Peer& peer) const {
+  return config_.router.trusted_source && config_.router.trusted_source(peer);
+}
+
+bool ProxyCore::steer_request(sip::TransactionId server, const sip::Message& request,
+                              RoutingDecision& decision, const FlowAddress& source, TimePoint now) {
+  auto& forwarded = *decision.request;
+  if (!decision.steer_media) {
+    // A peer proxy steers: it learns the client's source from the Via we stamp.
+    if (has_sdp(forwarded) &&
+        std::any_of(decision.targets.begin(), decision.targets.end(),
+                    [this](const ProxyTarget& t) { return from_peer(t.flow.peer); })) {
+      stamp_received(forwarded, source.peer.host);
+    }
+    return true;
+  }
+  steering_.insert(server);
+  if (forwarded.method() == sip::Method::Bye) {
+    media_->on_bye(forwarded);
+    return true;
+  }
+  const auto author = signalling_source(forwarded, source.peer.host, from_peer(source.peer));
+  auto steered = media_->on_offer(forwarded, author);
+  if (steered) {
+    return true;
+  }
+  auto refusal = sip::make_response(request, 488, "Media Not Steerable", random_.token(10));
+  // RFC 3261 §20.43: 399 is a miscellaneous warning naming what failed.
+  refusal.add_header(sip::HeaderId::Warning, "399 " + router_.hostport(source.socket) + " \"" +
+                                                 sip_quotable(steered.error().describe()) + "\"");
+  respond(server, refusal, now);
+  return false;
+}
+
 void ProxyCore::attach_echo(EchoMedia& echo) {
+  config_.echo.t1 = config_.timers.t1;
+  config_.echo.t2 = config_.timers.t2;
   echo_.emplace(config_.echo, echo, random_);
   const auto& user = config_.router.callback_user;
   if (!user.empty()) {
@@ -297,10 +328,15 @@ void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message
                                    TimePoint now) {
   const auto contact = router_.hostport(source.socket);
   if (decision.action == RoutingAction::echo && echo_) {
-    respond(server,
-            request.to_tag().empty() ? echo_->answer_invite(request, source.peer.host, contact, now)
-                                     : echo_->answer_in_dialog(request, contact),
-            now);
+    if (!request.to_tag().empty()) {
+      respond(server, echo_->answer_in_dialog(request, contact), now);
+      return;
+    }
+    const auto answer = echo_->answer_invite(request, source.peer.host, contact, now);
+    respond(server, answer, now);
+    if (answer.status_code() == 200) {
+      echo_->await_ack(request.call_id(), server, now);
+    }
     return;
   }
   if (decision.action == RoutingAction::callback && callback_) {
@@ -313,7 +349,7 @@ void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message
               now);
     } else {
       callback_->on_invite(server, request, "sip:" + decision.user + "@" + config_.registrar.domain,
-                           now);
+                           source, now);
     }
     return;
   }
@@ -321,11 +357,18 @@ void ProxyCore::answer_test_number(sip::TransactionId server, const sip::Message
           now);
 }
 
-void ProxyCore::forward_stateless(const sip::Message& request) {
+void ProxyCore::forward_stateless(const sip::Message& request, const sip::Peer& from) {
   auto forward = router_.route_stateless(request);
   if (!forward) {
     ++counters_.dropped;
     return;
+  }
+  if (media_ && forward->steer_media) {
+    // An ACK with a body answers a late offer (MediaSteering::on_ack).
+    media_->on_ack(forward->request,
+                   signalling_source(forward->request, from.host, from_peer(from)));
+  } else if (media_ && has_sdp(forward->request) && from_peer(forward->to.peer)) {
+    stamp_received(forward->request, from.host);
   }
   send_stateless(std::move(forward->request), forward->branch, forward->to);
 }
@@ -350,7 +393,7 @@ Result<sip::TransactionId> ProxyCore::forward_request(sip::Message request, std:
 }
 
 void ProxyCore::forward_response(sip::TransactionId server, sip::Message response, TimePoint now) {
-  if (media_) {
+  if (media_ && steering_.contains(server)) {
     if (const auto* request = forking_.request_of(server)) {
       media_->on_response(*request, response, response_source_);
     }
@@ -368,7 +411,8 @@ ProxyTarget ProxyCore::retarget(const ProxyTarget& target, const FlowAddress& fl
                                 const sip::Message& request) {
   ProxyTarget moved = target;
   moved.flow = flow;
-  moved.record_route = router_.record_route(target.caller, flow, request.from_tag());
+  moved.record_route =
+      router_.record_route(target.caller, flow, request.from_tag(), target.steers_media);
   return moved;
 }
 

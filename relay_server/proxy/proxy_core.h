@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace tipring::relay {
@@ -108,7 +109,11 @@ private:
   void on_event(sip::TransactionEvent event, const Clock& clock);
   void proxy_request(sip::TransactionId server, const sip::Message& request,
                      const FlowAddress& source, const Clock& clock);
-  void forward_stateless(const sip::Message& request);
+  void forward_stateless(const sip::Message& request, const sip::Peer& from);
+  [[nodiscard]] bool from_peer(const sip::Peer& peer) const;
+  // Steers the request's media; false (and the request answered 488) when it cannot be.
+  bool steer_request(sip::TransactionId server, const sip::Message& request,
+                     RoutingDecision& decision, const FlowAddress& source, TimePoint now);
   void answer_test_number(sip::TransactionId server, const sip::Message& request,
                           const FlowAddress& source, const RoutingDecision& decision,
                           TimePoint now);
@@ -139,6 +144,8 @@ private:
   std::string response_source_;  // IP of the response being forwarded
   Admission admission_;
   std::unordered_map<sip::TransactionId, std::size_t> socket_of_;
+  // Server transactions whose media this proxy steers (RoutingDecision::steer_media).
+  std::unordered_set<sip::TransactionId> steering_;
   std::size_t current_socket_ = 0;  // the socket of the datagram being handled
   std::deque<Outgoing> outgoing_;
   ProxyCounters counters_;

@@ -2,6 +2,7 @@
 
 #include "protocol/core/hex.h"
 #include "protocol/core/sha256.h"
+#include "relay_server/proxy/media_steering.h"
 
 #include <algorithm>
 #include <cctype>
@@ -150,6 +151,7 @@ std::variant<RequestRouter::Preprocessed, sip::Message> RequestRouter::preproces
   if (auto routes = pre.request.routes();
       routes && !routes->empty() && is_ours(routes->front().uri)) {
     pre.flow = read_flow_params(routes->front().uri, request.from_tag(), request.to_tag(), secret_);
+    pre.media_marked = routes->front().uri.param(kMediaMark) != nullptr;
     pre.request.remove_first_value(sip::HeaderId::Route);
   }
   return pre;
@@ -208,7 +210,20 @@ RoutingDecision RequestRouter::route_by_route_set(Preprocessed pre) {
   }
   decision.targets.push_back(ProxyTarget{*uri, *next, {}, {}, {}});
   decision.request = std::move(pre.request);
+  decision.steer_media = pre.media_marked;
   return decision;
+}
+
+bool RequestRouter::steered_upstream(const sip::Message& request, const FlowAddress& source) const {
+  if (!config_.trusted_source || !config_.trusted_source(source.peer)) {
+    return false;  // only a peer proxy's mark counts; a client's would switch steering off
+  }
+  auto record_routes = request.record_routes();
+  if (!record_routes) {
+    return false;
+  }
+  return std::any_of(record_routes->begin(), record_routes->end(),
+                     [](const sip::NameAddr& hop) { return hop.uri.param(kMediaMark) != nullptr; });
 }
 
 RoutingDecision RequestRouter::route_initial(Preprocessed pre, const FlowAddress& source,
@@ -254,8 +269,14 @@ RoutingDecision RequestRouter::route_initial(Preprocessed pre, const FlowAddress
     decision.action = RoutingAction::forward;
     decision.branch_base =
         std::string(kBranchPrefix) + loop_hash(pre.request) + "-" + random_.token(8);
+    decision.steer_media = !steered_upstream(pre.request, source);
     decision.targets.push_back(ProxyTarget{
-        *uri, *next, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
+        *uri,
+        *next,
+        record_route(source, std::nullopt, pre.request.from_tag(), decision.steer_media),
+        {},
+        source,
+        decision.steer_media});
     decision.request = std::move(pre.request);
     decision.user = std::move(user);
     return decision;
@@ -299,6 +320,14 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
   decision.action = RoutingAction::forward;
   decision.branch_base =
       std::string(kBranchPrefix) + loop_hash(pre.request) + "-" + random_.token(8);
+  // One proxy steers a dialog's media (media_steering.h): this one when it delivers to a
+  // binding of its own and no peer before it steers; a peer proxy further on sees the mark.
+  const bool has_local_binding =
+      std::any_of(bindings->begin(), bindings->end(), [this](const Binding& b) {
+        return b.owner_proxy.empty() || b.owner_proxy == config_.proxy_id;
+      });
+  const bool steer = has_local_binding && !steered_upstream(pre.request, source);
+  decision.steer_media = steer;
   std::vector<std::string> forwarded_to;
   for (const auto& binding : *bindings) {
     if (!binding.owner_proxy.empty() && binding.owner_proxy != config_.proxy_id) {
@@ -309,8 +338,13 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
       }
       if (auto peer = config_.peer_proxy(binding.owner_proxy)) {
         forwarded_to.push_back(binding.owner_proxy);
-        decision.targets.push_back(ProxyTarget{
-            uri, *peer, record_route(source, std::nullopt, pre.request.from_tag()), {}, source});
+        decision.targets.push_back(
+            ProxyTarget{uri,
+                        *peer,
+                        record_route(source, std::nullopt, pre.request.from_tag(), steer),
+                        {},
+                        source,
+                        steer});
       }
       continue;
     }
@@ -319,8 +353,9 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
       continue;
     }
     const auto flow = flow_of(binding);
-    decision.targets.push_back(ProxyTarget{
-        *contact, flow, record_route(source, flow, pre.request.from_tag()), aor, source});
+    decision.targets.push_back(
+        ProxyTarget{*contact, flow, record_route(source, flow, pre.request.from_tag(), steer), aor,
+                    source, steer});
   }
   if (decision.targets.empty()) {
     return refuse(pre.request, 480);
@@ -355,12 +390,15 @@ std::vector<ProxyTarget> RequestRouter::contact_targets(std::string_view aor, Un
 
 std::string RequestRouter::record_route(const FlowAddress& source,
                                         const std::optional<FlowAddress>& callee,
-                                        std::string_view caller_tag) const {
+                                        std::string_view caller_tag, bool steers_media) const {
   auto uri = sip::Uri::parse("sip:" + hostport(source.socket));
   if (!uri) {
     return {};
   }
   sip::set_flag_param(uri->params, "lr");
+  if (steers_media) {
+    sip::set_flag_param(uri->params, kMediaMark);
+  }
   add_flow_params(*uri, DialogFlows{source, callee}, caller_tag, secret_);
   return "<" + uri->to_string() + ">";
 }
@@ -396,7 +434,7 @@ std::optional<StatelessForward> RequestRouter::route_stateless(const sip::Messag
   const auto digest = Sha256::of(request.branch());
   return StatelessForward{std::move(*decision.request),
                           std::string(kBranchPrefix) + "a" + to_hex(std::span(digest.data(), 8)),
-                          decision.targets.front().flow};
+                          decision.targets.front().flow, decision.steer_media};
 }
 
 }  // namespace tipring::relay

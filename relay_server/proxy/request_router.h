@@ -56,6 +56,11 @@ struct RoutingDecision {
   std::vector<ProxyTarget> targets;
   std::string branch_base;  // Via branch prefix for the branches (carries the loop hash)
   std::string user;         // the authenticated caller, if any
+  // This proxy steers the media of the request and of its answer (the one-steering-proxy
+  // rule, media_steering.h): an initial INVITE that reaches a binding of ours (not only a
+  // peer proxy) and that no proxy before us marked; an in-dialog request whose Route entry
+  // of ours carries the mark.
+  bool steer_media = false;
 };
 
 // A stateless forward (the ACK for a 2xx, §16.11... §13.2.2.4 through Record-Route).
@@ -63,6 +68,7 @@ struct StatelessForward {
   sip::Message request;
   std::string branch;
   FlowAddress to;
+  bool steer_media = false;  // our Route carried the media mark
 };
 
 class RequestRouter {
@@ -83,15 +89,20 @@ public:
   // request this proxy originates for the user goes.
   [[nodiscard]] std::vector<ProxyTarget> contact_targets(std::string_view aor, UnixSeconds wall);
   // Our Record-Route value for a dialog between `source` and `callee` (flow_route.h).
+  // With `steers_media`, the URI carries the media mark.
   [[nodiscard]] std::string record_route(const FlowAddress& source,
                                          const std::optional<FlowAddress>& callee,
-                                         std::string_view caller_tag) const;
+                                         std::string_view caller_tag,
+                                         bool steers_media = false) const;
 
 private:
   struct Preprocessed {
     sip::Message request;
     std::optional<RoutedFlow> flow;  // from our Route, if it carried one
+    bool media_marked = false;       // our Route carried the media mark
   };
+  // Whether a proxy before us (a trusted peer) already steers this initial request's media.
+  [[nodiscard]] bool steered_upstream(const sip::Message& request, const FlowAddress& source) const;
   // §16.3 step 3-4 and §16.4; a response when the request must be refused.
   std::variant<Preprocessed, sip::Message> preprocess(const sip::Message& request);
   RoutingDecision route_by_route_set(Preprocessed pre);

@@ -2,6 +2,7 @@
 // the registrar's bindings (RFC 3261 §10.3, with the RFC 5626 instance-id/reg-id and the
 // flow a registration arrived on), so that a restart loses no registration and several
 // proxies sharing one backend know which of them owns a client's flow (the "Path"/owner).
+// It also keeps the proxy's long-lived secret (keep_secret).
 // Backends: SqliteDirectory (embedded default) and RedisDirectory (shared).
 #pragma once
 
@@ -87,6 +88,12 @@ public:
   virtual Result<std::size_t> purge_expired(UnixSeconds now) = 0;
   // Live bindings in total (the registrations gauge).
   virtual Result<std::size_t> count_bindings(UnixSeconds now) = 0;
+
+  // A secret that must outlive the process (the proxy's HMAC key for digest nonces and
+  // Record-Route flow tokens, so both stay valid across a restart): the value stored under
+  // `name`, or `candidate`, stored first, when there was none. Atomic: of two processes
+  // racing on one name, both get the same value.
+  virtual Result<std::string> keep_secret(std::string_view name, std::string_view candidate) = 0;
 };
 
 // Sorts by the order bindings_for promises; shared by the backends.

@@ -302,4 +302,20 @@ Result<std::size_t> RedisDirectory::count_bindings(UnixSeconds now) {
   return count;
 }
 
+Result<std::string> RedisDirectory::keep_secret(std::string_view name, std::string_view candidate) {
+  const std::string key = prefix_ + "secret:" + std::string(name);
+  // SET NX keeps the first value of any number of proxies racing; GET reads the winner.
+  if (auto r = redis_.command({"SET", key, candidate, "NX"}); !r) {
+    return tl::unexpected(r.error());
+  }
+  auto kept = redis_.command({"GET", key});
+  if (!kept) {
+    return tl::unexpected(kept.error());
+  }
+  if (kept->is_nil()) {
+    return fail("redis directory", "secret " + std::string(name) + " vanished after it was stored");
+  }
+  return kept->text();
+}
+
 }  // namespace tipring::relay

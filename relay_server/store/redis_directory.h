@@ -38,6 +38,7 @@ public:
   Result<std::vector<std::string>> owners_of(std::string_view aor, UnixSeconds now) override;
   Result<std::size_t> purge_expired(UnixSeconds now) override;
   Result<std::size_t> count_bindings(UnixSeconds now) override;
+  Result<std::string> keep_secret(std::string_view name, std::string_view candidate) override;
 
 private:
   RedisDirectory(RedisConnection connection, std::string prefix)

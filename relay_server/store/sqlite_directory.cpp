@@ -36,6 +36,12 @@ CREATE TABLE bindings (
   PRIMARY KEY (aor, identity)
 ) WITHOUT ROWID;
 CREATE INDEX bindings_by_expiry ON bindings (expires_at);
+)sql",
+    R"sql(
+CREATE TABLE secrets (
+  name TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 )sql"};
 
 constexpr std::string_view kBindingColumns =
@@ -122,7 +128,7 @@ Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(const std::string
     return tl::unexpected(r.error());
   }
   const std::string columns(kBindingColumns);
-  std::array<std::pair<SqliteStatement*, std::string>, 11> sql{};
+  std::array<std::pair<SqliteStatement*, std::string>, 13> sql{};
   Statements s;
   sql = {{
       {&s.put_user, "INSERT OR REPLACE INTO users VALUES (?1, ?2, ?3, ?4)"},
@@ -141,6 +147,8 @@ Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(const std::string
        "ORDER BY owner_proxy"},
       {&s.purge_expired, "DELETE FROM bindings WHERE expires_at <= ?1"},
       {&s.count_bindings, "SELECT count(*) FROM bindings WHERE expires_at > ?1"},
+      {&s.add_secret, "INSERT OR IGNORE INTO secrets VALUES (?1, ?2)"},
+      {&s.find_secret, "SELECT value FROM secrets WHERE name = ?1"},
   }};
   for (auto& [statement, text] : sql) {
     auto prepared = database->prepare(text);
@@ -271,6 +279,24 @@ Result<std::size_t> SqliteDirectory::count_bindings(UnixSeconds now) {
     return tl::unexpected(r.error());
   }
   return count;
+}
+
+Result<std::string> SqliteDirectory::keep_secret(std::string_view name,
+                                                 std::string_view candidate) {
+  // INSERT OR IGNORE keeps the first value; the SELECT reads whichever won.
+  if (auto r = statements_.add_secret.bind(1, name).bind(2, candidate).run(); !r) {
+    return tl::unexpected(r.error());
+  }
+  std::optional<std::string> kept;
+  auto& statement = statements_.find_secret.bind(1, name);
+  auto r = for_each_row(statement, [&](const SqliteStatement& row) { kept = row.text(0); });
+  if (!r) {
+    return tl::unexpected(r.error());
+  }
+  if (!kept) {
+    return fail(kRule, "secret " + std::string(name) + " vanished after it was stored");
+  }
+  return *kept;
 }
 
 }  // namespace tipring::relay

@@ -13,7 +13,7 @@ namespace tipring::relay {
 
 class SqliteDirectory final : public Directory {
 public:
-  static constexpr std::int64_t kSchemaVersion = 1;
+  static constexpr std::int64_t kSchemaVersion = 2;
 
   // Creates the file and schema if needed; refuses a file from a newer schema.
   static Result<std::unique_ptr<SqliteDirectory>> open(const std::string& path);
@@ -31,12 +31,14 @@ public:
   Result<std::vector<std::string>> owners_of(std::string_view aor, UnixSeconds now) override;
   Result<std::size_t> purge_expired(UnixSeconds now) override;
   Result<std::size_t> count_bindings(UnixSeconds now) override;
+  Result<std::string> keep_secret(std::string_view name, std::string_view candidate) override;
 
 private:
   struct Statements {
     SqliteStatement put_user, find_user, remove_user, list_users;
     SqliteStatement put_binding, remove_binding, remove_bindings, bindings_for, owners_of,
         purge_expired, count_bindings;
+    SqliteStatement add_secret, find_secret;
   };
   SqliteDirectory(SqliteDatabase database, Statements statements)
       : database_(std::move(database)), statements_(std::move(statements)) {}

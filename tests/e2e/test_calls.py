@@ -205,13 +205,16 @@ class CallScenarios(unittest.TestCase):
             alice.wait_for("answered", timeout=20)
             self.assertEqual(alice.exit_code(timeout=30), 0)
             bob.wait_for("ended", timeout=10)
-            # Known gap (docs/e2e.md): both proxies steer the media, and two latching relays
-            # each wait for the other's first packet, so no audio crosses yet. This test
-            # holds the signalling path; audio across two proxies is open work.
             # The INVITE crossed both proxies: each counted a 200 for it.
             for relay in (one, two):
                 self.assertGreaterEqual(
                     relay.metric('tipring_relay_sip_responses_total{code="200"}'), 1)
+            # One proxy steers (the callee's, docs/architecture.md): the audio went through
+            # proxy 2's relay only, so two latching relays never wait on each other.
+            self.assert_heard("alice", TONES["bob"])
+            self.assert_heard("bob", TONES["alice"])
+            self.assertGreater(two.metric("tipring_relay_media_packets_forwarded_total"), 400)
+            self.assertEqual(one.metric("tipring_relay_media_packets_forwarded_total"), 0)
             self.record("f_two_proxies_redis", alice, [one, two], alice=alice, bob=bob)
 
     def test_h_five_percent_loss_both_ways(self):

@@ -101,6 +101,28 @@ TEST(MessageBuild, MakeResponseCopiesTheRfc3261Section8_2_6_2Fields) {
   EXPECT_EQ(with_reason.to_tag(), "");
 }
 
+TEST(MessageBuild, FieldsOutsideTheIndexComeAndGoWithoutChangingTheHotFields) {
+  Message m = parsed(samples::kInvite);
+  const std::string branch(m.branch());
+  const std::string from_tag(m.from_tag());
+  const std::string call_id(m.call_id());
+  m.prepend_header(HeaderId::RecordRoute, "<sip:proxy.example.com;lr>");
+  m.add_header(HeaderId::WwwAuthenticate, "Digest realm=\"x\", nonce=\"n\"");
+  m.add_header("X-Extension", "yes");
+  m.remove_headers(HeaderId::Contact);
+  EXPECT_EQ(m.branch(), branch);
+  EXPECT_EQ(m.from_tag(), from_tag);
+  EXPECT_EQ(m.call_id(), call_id);
+  EXPECT_EQ(m.cseq_number(), 314159U);
+  // Fields inside the index still move it: a new top Via is the branch now.
+  m.prepend_header(HeaderId::Via, "SIP/2.0/UDP proxy.example.com;branch=z9hG4bKtop");
+  EXPECT_EQ(m.branch(), "z9hG4bKtop");
+  m.remove_first_value(HeaderId::Via);
+  EXPECT_EQ(m.branch(), branch);
+  Message again = parsed(m.serialize());
+  EXPECT_EQ(again, m);
+}
+
 TEST(MessageBuild, CopiesAreIndependent) {
   Message a = parsed(samples::kOk);
   Message b = a;

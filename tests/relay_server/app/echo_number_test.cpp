@@ -145,6 +145,14 @@ TEST_P(EchoNumber, AnswersTheAuthenticatedCallerAndReturnsItsRtpButNotAStrangers
   EXPECT_EQ(answer->media[echo_at.media_index].formats.front(), "0");  // PCMU, from the offer
   EXPECT_TRUE(answer->media[echo_at.media_index].attributes.for_format("rtpmap", "101"));
   const Endpoint echo{*IpAddress::parse("127.0.0.1"), echo_at.address.port};
+  // The ACK stops the 200's retransmissions (RFC 3261 §13.3.1.4).
+  sip_client_.send_to(
+      sip_, bytes_of("ACK sip:echo@" + sip_.to_string() +
+                     " SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bKe2a;rport\r\n"
+                     "Max-Forwards: 70\r\nFrom: <sip:demo@example.test>;tag=demo1\r\nTo: "
+                     "<sip:echo@example.test>;tag=" +
+                     std::string(ok->to_tag()) +
+                     "\r\nCall-ID: echo-call-1\r\nCSeq: 2 ACK\r\nContent-Length: 0\r\n\r\n"));
 
   // A stranger's RTP goes nowhere, before and after the caller is learned.
   for (std::uint16_t seq = 1; seq <= 5; ++seq) {

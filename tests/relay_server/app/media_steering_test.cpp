@@ -1,4 +1,5 @@
-// The proxy steering a call's media through the real in-process MediaRelay on 127.0.0.1:
+// The proxy steering a call's media through a real MediaRelay on 127.0.0.1, in process
+// (InProcessMediaLegs) and over the ng protocol (NgMediaLegs against the relay's ng socket):
 // SDP offers and answers are rewritten to relay channels, RTP between two loopback
 // "clients" flows through the relay, and the legs are released on BYE, on a failed
 // INVITE, on CANCEL and on timeout. Signalling is fed to ProxyCore as datagrams on a fake
@@ -6,6 +7,7 @@
 #include "protocol/sdp/rewrite.h"
 #include "protocol/sdp/session_description.h"
 #include "relay_server/app/in_process_media.h"
+#include "relay_server/app/ng_media_legs.h"
 #include "tests/relay_server/media/rtp_packet_builder.h"
 #include "tests/relay_server/media/udp_peer.h"
 #include "tests/relay_server/proxy/proxy_call_fixture.h"
@@ -34,14 +36,26 @@ MediaRelayConfig relay_config() {
   config.port_max = 26999;
   config.workers = 1;
   config.probation_packets = 2;
+  config.ng_listen = "127.0.0.1:0";
   return config;
 }
 
-class MediaSteeringTest : public ProxyCallFixture {
+enum class LegsKind { in_process, ng };
+
+class MediaSteeringTest : public ProxyCallFixture, public ::testing::WithParamInterface<LegsKind> {
 protected:
   void SetUp() override {
     ASSERT_TRUE(relay_.start());
-    core().attach_media(legs_);
+    if (GetParam() == LegsKind::ng) {
+      NgClientConfig ng;
+      ng.relays = {SocketAddress::ipv4_loopback(relay_.ng_port())};
+      auto opened = NgMediaLegs::open(ng);
+      ASSERT_TRUE(opened) << opened.error().describe();
+      ng_legs_ = std::move(*opened);
+      core().attach_media(*ng_legs_);
+    } else {
+      core().attach_media(legs_);
+    }
     register_both();
   }
   void TearDown() override { relay_.stop(); }
@@ -58,11 +72,12 @@ protected:
 
   MediaRelay relay_{relay_config()};
   InProcessMediaLegs legs_{relay_};
+  std::unique_ptr<NgMediaLegs> ng_legs_;
   UdpPeer alice_media_{"127.0.0.1"};
   UdpPeer bob_media_{"127.0.0.1"};
 };
 
-TEST_F(MediaSteeringTest, OfferAndAnswerPointEachClientAtItsRelayChannelAndMediaFlows) {
+TEST_P(MediaSteeringTest, OfferAndAnswerPointEachClientAtItsRelayChannelAndMediaFlows) {
   const auto invite = invite_bob();
   const auto offered = audio_of(invite);
   EXPECT_EQ(offered.address.address, "127.0.0.1");
@@ -116,7 +131,61 @@ TEST_F(MediaSteeringTest, OfferAndAnswerPointEachClientAtItsRelayChannelAndMedia
   EXPECT_EQ(relay_.session_count(), 0U);
 }
 
-TEST_F(MediaSteeringTest, RejectedInviteReleasesItsLegs) {
+TEST_P(MediaSteeringTest, LateOfferIsSteeredInThe200AndItsAnswerInTheAck) {
+  RequestText invite;  // no SDP: the callee will offer (RFC 3261 §13.2.1)
+  const auto at_bob = first_request(send_authenticated(invite), bob_ua().flow, sip::Method::Invite);
+  ASSERT_TRUE(at_bob);
+  EXPECT_FALSE(has_sdp(*at_bob));
+  EXPECT_EQ(relay_.session_count(), 0U);
+
+  const auto answered = send(response_text(*at_bob, 200, "btag", "<sip:bob@10.0.1.7:5062>",
+                                           sdp_for(bob_media_.local().port)),
+                             bob_ua().flow, 1);
+  const auto ok = first_response(answered, alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  const auto offered = audio_of(*ok);  // bob's offer, pointing at the relay
+  EXPECT_GE(offered.address.port, 26000);
+  EXPECT_EQ(relay_.session_count(), 1U);
+
+  RequestText ack;
+  ack.method = "ACK";
+  ack.request_uri = "sip:bob@10.0.1.7:5062";
+  ack.to_tag = "btag";
+  ack.cseq = 2;  // the authenticated INVITE's
+  ack.branch = "z9hG4bKack1";
+  ack.contact.clear();
+  ack.body = sdp_for(alice_media_.local().port);
+  for (std::size_t i = 0; i < ok->header_count(); ++i) {
+    if (ok->header(i).id == sip::HeaderId::RecordRoute) {
+      ack.routes.emplace_back(ok->header(i).value);
+    }
+  }
+  const auto acked = send(request_text(ack), alice_ua().flow);
+  const auto at_bob_ack = first_request(acked, bob_ua().flow, sip::Method::Ack);
+  ASSERT_TRUE(at_bob_ack);
+  const auto answer = audio_of(*at_bob_ack);  // alice's answer, pointing at the relay
+  EXPECT_GE(answer.address.port, 26000);
+  EXPECT_NE(answer.address.port, offered.address.port);
+
+  const Endpoint alice_sends_to{*IpAddress::parse("127.0.0.1"), offered.address.port};
+  const Endpoint bob_sends_to{*IpAddress::parse("127.0.0.1"), answer.address.port};
+  bool alice_heard = false;
+  bool bob_heard = false;
+  for (std::uint16_t seq = 1; seq <= 40 && !(alice_heard && bob_heard); ++seq) {
+    alice_media_.send_to(alice_sends_to, rtp_packet(seq, 0xa11ce));
+    bob_media_.send_to(bob_sends_to, rtp_packet(seq, 0xb0b));
+    for (const auto& d : bob_media_.drain(std::chrono::milliseconds(20))) {
+      bob_heard = bob_heard || d.from == bob_sends_to;
+    }
+    for (const auto& d : alice_media_.drain(std::chrono::milliseconds(20))) {
+      alice_heard = alice_heard || d.from == alice_sends_to;
+    }
+  }
+  EXPECT_TRUE(alice_heard);
+  EXPECT_TRUE(bob_heard);
+}
+
+TEST_P(MediaSteeringTest, RejectedInviteReleasesItsLegs) {
   const auto invite = invite_bob();
   EXPECT_EQ(relay_.session_count(), 1U);
   const auto out = send(response_text(invite, 486, "btag"), bob_ua().flow, 1);
@@ -124,7 +193,7 @@ TEST_F(MediaSteeringTest, RejectedInviteReleasesItsLegs) {
   EXPECT_EQ(relay_.session_count(), 0U);
 }
 
-TEST_F(MediaSteeringTest, CancelledInviteReleasesItsLegs) {
+TEST_P(MediaSteeringTest, CancelledInviteReleasesItsLegs) {
   const auto invite = invite_bob();
   (void)send(response_text(invite, 180, "btag"), bob_ua().flow, 1);
   RequestText cancel;
@@ -139,7 +208,7 @@ TEST_F(MediaSteeringTest, CancelledInviteReleasesItsLegs) {
   EXPECT_EQ(relay_.session_count(), 0U);
 }
 
-TEST_F(MediaSteeringTest, UnansweredInviteReleasesItsLegsWhenItTimesOut) {
+TEST_P(MediaSteeringTest, UnansweredInviteReleasesItsLegsWhenItTimesOut) {
   (void)invite_bob();
   const auto out = advance(std::chrono::seconds(33));
   ASSERT_TRUE(first_final(out, alice_ua().flow));
@@ -147,7 +216,7 @@ TEST_F(MediaSteeringTest, UnansweredInviteReleasesItsLegsWhenItTimesOut) {
   EXPECT_EQ(relay_.session_count(), 0U);
 }
 
-TEST_F(MediaSteeringTest, OfferWhoseSdpCannotBeSteeredIs488AndNotForwarded) {
+TEST_P(MediaSteeringTest, OfferWhoseSdpCannotBeSteeredIs488AndNotForwarded) {
   RequestText invite;
   invite.body = "v=0\r\nthis is not sdp\r\n";
   const auto out = send_authenticated(invite);
@@ -156,6 +225,41 @@ TEST_F(MediaSteeringTest, OfferWhoseSdpCannotBeSteeredIs488AndNotForwarded) {
   EXPECT_FALSE(first_request(out, bob_ua().flow, sip::Method::Invite));
   EXPECT_EQ(relay_.session_count(), 0U);
 }
+
+TEST(NgMediaLegs, SilentRelayIsTriedAgainWithTheSameCookieThenNamedInTheError) {
+  auto silent = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
+  ASSERT_TRUE(silent);
+  NgClientConfig config;
+  config.relays = {silent->local_address()};
+  config.timeout = std::chrono::milliseconds(50);
+  config.attempts = 2;
+  auto legs = NgMediaLegs::open(config);
+  ASSERT_TRUE(legs);
+  MediaSide alice{"127.0.0.1", 4000, 0, "127.0.0.1", true, false};
+  auto channel = (*legs)->offer("call-1", "atag", "", alice);
+  ASSERT_FALSE(channel);
+  EXPECT_NE(channel.error().describe().find(silent->local_address().to_string()),
+            std::string::npos);
+  EXPECT_EQ((*legs)->unanswered(), 1U);
+  std::vector<std::string> commands;
+  std::array<std::byte, 4096> buffer{};
+  while (auto got = silent->receive(buffer)) {
+    if (!*got) {
+      break;
+    }
+    commands.emplace_back(reinterpret_cast<const char*>(buffer.data()), (*got)->length);
+  }
+  ASSERT_EQ(commands.size(), 2U);
+  EXPECT_EQ(commands[0], commands[1]);  // a retry repeats the cookie: the relay replays
+  EXPECT_NE(commands[0].find("5:offer"), std::string::npos);
+  EXPECT_NE(commands[0].find("13:received-from"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Legs, MediaSteeringTest,
+                         ::testing::Values(LegsKind::in_process, LegsKind::ng),
+                         [](const auto& param_info) {
+                           return param_info.param == LegsKind::ng ? "OverNg" : "InProcess";
+                         });
 
 }  // namespace
 }  // namespace tipring::relay::testing

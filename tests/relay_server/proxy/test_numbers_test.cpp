@@ -72,6 +72,59 @@ TEST_F(TestNumbers, EchoNumberAnswersWithPcmaAndTheEchoChannelAndEndsOnBye) {
   EXPECT_EQ(media_.closed, media_.opened);
 }
 
+RequestText echo_invite() {
+  RequestText invite;
+  invite.request_uri = "sip:echo@tipring.test";
+  invite.to_uri = "sip:echo@tipring.test";
+  invite.body = offer_sdp();
+  return invite;
+}
+
+std::size_t count_200s(const std::vector<Outgoing>& out) {
+  std::size_t n = 0;
+  for (const auto& datagram : out) {
+    auto parsed = sip::Message::parse(datagram.bytes);
+    n += parsed && parsed->is_response() && parsed->status_code() == 200 ? 1 : 0;
+  }
+  return n;
+}
+
+TEST_F(TestNumbers, EchoNumberRetransmitsIts200AtDoublingIntervalsUntilTheAck) {
+  const auto ok = first_response(send_authenticated(echo_invite()), alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  using std::chrono::milliseconds;
+  EXPECT_EQ(count_200s(advance(milliseconds(499))), 0U);
+  const auto again = advance(milliseconds(1));  // T1
+  ASSERT_EQ(count_200s(again), 1U);
+  EXPECT_EQ(first_response(again, alice_ua().flow, 200)->to_tag(), ok->to_tag());
+  EXPECT_EQ(count_200s(advance(milliseconds(999))), 0U);
+  EXPECT_EQ(count_200s(advance(milliseconds(1))), 1U);  // 2*T1 later
+
+  RequestText ack = echo_invite();
+  ack.method = "ACK";
+  ack.request_uri = "sip:echo@127.0.0.1:5060";
+  ack.to_tag = std::string(ok->to_tag());
+  ack.cseq = 2;  // the authenticated INVITE's
+  ack.branch = "z9hG4bKack2xx";
+  ack.body.clear();
+  EXPECT_TRUE(send(request_text(ack), alice_ua().flow).empty());
+  EXPECT_EQ(count_200s(advance(std::chrono::seconds(5))), 0U);
+  EXPECT_TRUE(media_.closed.empty()) << "an acknowledged echo call goes on";
+}
+
+TEST_F(TestNumbers, EchoCallWhose200IsNeverAcknowledgedEndsAfter64T1) {
+  ASSERT_TRUE(first_response(send_authenticated(echo_invite()), alice_ua().flow, 200));
+  // T1 = 500 ms: again at 0.5, 1.5, 3.5, 7.5 s, then every T2 = 4 s up to 31.5 s.
+  std::size_t resent = 0;
+  for (int step = 0; step < 63; ++step) {
+    resent += count_200s(advance(std::chrono::milliseconds(500)));
+  }
+  EXPECT_EQ(resent, 10U);
+  EXPECT_TRUE(media_.closed.empty());
+  (void)advance(std::chrono::milliseconds(500));  // 64*T1
+  EXPECT_EQ(media_.closed, media_.opened);
+}
+
 TEST_F(TestNumbers, CallbackRingsRefusesWith486AndCallsTheUserBackAfterTheDelay) {
   RequestText invite;
   invite.request_uri = "sip:callback@tipring.test";

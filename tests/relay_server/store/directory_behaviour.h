@@ -251,6 +251,23 @@ TYPED_TEST_P(DirectoryBehaviour, BindingsAndUsersSurviveReopening) {
   EXPECT_TRUE(user->has_value());
 }
 
+TYPED_TEST_P(DirectoryBehaviour, FirstSecretStoredIsKeptAcrossReopeningAndLaterCandidates) {
+  TIPRING_REQUIRE_BACKEND();
+  auto first = this->directory_->keep_secret("proxy-a", "00ff");
+  ASSERT_TRUE(first) << first.error().describe();
+  EXPECT_EQ(*first, "00ff");
+  auto again = this->directory_->keep_secret("proxy-a", "1234");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, "00ff");
+  auto other = this->directory_->keep_secret("proxy-b", "abcd");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(*other, "abcd");
+  this->reopen();
+  auto reopened = this->directory_->keep_secret("proxy-a", "5678");
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(*reopened, "00ff");
+}
+
 REGISTER_TYPED_TEST_SUITE_P(DirectoryBehaviour, UserRoundTripKeepsBothDigestsPerRealm,
                             PutUserAgainReplacesTheDigests, RemoveUserReportsWhetherItExisted,
                             ListUsersIsOrderedByRealmThenUser, BindingRoundTripKeepsEveryField,
@@ -259,6 +276,7 @@ REGISTER_TYPED_TEST_SUITE_P(DirectoryBehaviour, UserRoundTripKeepsBothDigestsPer
                             BindingsComeHighestQFirstThenLongestLived,
                             ExpiredBindingsAreHiddenThenPurged, AlreadyExpiredBindingIsNotStored,
                             RemoveOneBindingOrAllOfAnAor, OwnersOfListsEachLiveOwningProxyOnce,
-                            BindingsAndUsersSurviveReopening);
+                            BindingsAndUsersSurviveReopening,
+                            FirstSecretStoredIsKeptAcrossReopeningAndLaterCandidates);
 
 }  // namespace tipring::relay
