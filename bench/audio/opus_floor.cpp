@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   std::vector<opus_int16> decoded(kFrame);
   std::vector<unsigned char> packet(1500);
   long hybrid = 0;
+  long super_wideband = 0;
   long frames = 0;
   for (long f = 0; f < 50L * seconds; ++f, ++frames) {
     for (int i = 0; i < kFrame; ++i) {
@@ -53,9 +54,10 @@ int main(int argc, char** argv) {
     }
     const int config = packet[0] >> 3;  // RFC 6716 §3.1: 12-15 hybrid
     hybrid += (config >= 12 && config < 16) ? 1 : 0;
+    super_wideband += opus_packet_get_bandwidth(packet.data()) == OPUS_BANDWIDTH_SUPERWIDEBAND;
   }
-  std::printf("%ld frames, %ld hybrid (SILK + CELT), %ld SILK or CELT only\n", frames, hybrid,
-              frames - hybrid);
+  std::printf("%ld frames, %ld hybrid (SILK + CELT), %ld SILK or CELT only, %ld super-wideband\n",
+              frames, hybrid, frames - hybrid, super_wideband);
   opus_encoder_destroy(encoder);
   opus_decoder_destroy(decoder);
   return 0;
