@@ -20,6 +20,7 @@ public:
     return played_ > captured_ ? static_cast<std::size_t>(played_ - captured_) : 0;
   }
   bool output_is_loudspeaker() const override { return false; }
+  bool capture_is_microphone() const override { return false; }
 
   std::uint64_t samples_captured() const { return captured_; }
   std::uint64_t samples_played() const { return played_; }

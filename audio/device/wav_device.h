@@ -38,6 +38,7 @@ public:
   // Playout drains in real time (real_time pacing) or as capture is read.
   std::size_t playout_queued() const override;
   bool output_is_loudspeaker() const override { return false; }
+  bool capture_is_microphone() const override { return false; }
 
   // True once the whole capture file has been delivered (never with loop).
   bool capture_finished() const;

@@ -3,6 +3,7 @@
 #include "audio/codec/g711.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <optional>
 
@@ -181,10 +182,18 @@ void WavWriter::append(std::span<const std::int16_t> samples) {
   if (!file_.is_open()) {
     return;
   }
-  for (auto sample : samples) {
-    const auto value = static_cast<std::uint16_t>(sample);
-    const char bytes[2] = {static_cast<char>(value & 0xFF), static_cast<char>(value >> 8)};
-    file_.write(bytes, 2);
+  // Little-endian bytes a block at a time: one stream write per block, not per sample
+  // (the media thread records every 10 ms of a call this way).
+  std::array<char, 2 * 480> bytes{};
+  for (std::size_t done = 0; done < samples.size();) {
+    const std::size_t count = std::min(samples.size() - done, bytes.size() / 2);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto value = static_cast<std::uint16_t>(samples[done + i]);
+      bytes[2 * i] = static_cast<char>(value & 0xFF);
+      bytes[2 * i + 1] = static_cast<char>(value >> 8);
+    }
+    file_.write(bytes.data(), static_cast<std::streamsize>(2 * count));
+    done += count;
   }
   samples_ += samples.size();
 }

@@ -41,8 +41,19 @@ Result<std::unique_ptr<VoiceProcessor>> VoiceProcessor::create(VoiceProcessingCo
 VoiceProcessor::VoiceProcessor(VoiceProcessingConfig config, std::size_t frame)
     : config_(config), frame_(frame), far_(kFarFrames * frame, 0), cleaned_(frame, 0) {}
 
+void VoiceProcessor::set_noise_suppression(bool on) {
+  if (on == config_.noise_suppression) {
+    return;
+  }
+  config_.noise_suppression = on;
+  int denoise = on ? 1 : 0;
+  speex_preprocess_ctl(preprocess_.get(), SPEEX_PREPROCESS_SET_DENOISE, &denoise);
+}
+
 void VoiceProcessor::on_playout(std::span<const std::int16_t> frame) {
-  if (frame.size() != frame_) {
+  // Without echo cancellation nothing consumes the far end; queueing it would only
+  // shift a full queue on every frame.
+  if (frame.size() != frame_ || !config_.echo_cancellation) {
     return;
   }
   if (far_frames_ == kFarFrames) {

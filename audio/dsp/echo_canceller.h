@@ -45,6 +45,8 @@ public:
 
   void set_echo_cancellation(bool on) { config_.echo_cancellation = on; }
   bool echo_cancellation() const { return config_.echo_cancellation; }
+  void set_noise_suppression(bool on);
+  bool noise_suppression() const { return config_.noise_suppression; }
 
 private:
   VoiceProcessor(VoiceProcessingConfig config, std::size_t frame);

@@ -24,7 +24,8 @@ struct PipelineConfig {
   CodecSettings codec;
   bool peer_sends_fec = false;        // answer had useinbandfec=1
   JitterBufferConfig jitter;          // clock_rate_hz is set from the codec
-  VoiceProcessingConfig voice;        // rate_hz is the engine rate
+  VoiceProcessingConfig voice;        // rate_hz is the engine rate; noise suppression
+                                      // only for devices whose capture is a microphone
   std::size_t playout_ahead_ms = 30;  // how far pump() keeps the device queue filled
   // Per-device choice; unset: on for loudspeakers, off for headsets and files (pump()
   // asks the device).
@@ -60,6 +61,7 @@ public:
   // The user's per-device choice; overrides the loudspeaker default.
   void set_echo_cancellation(bool on);
   bool echo_cancellation_active() const { return voice_->echo_cancellation(); }
+  bool noise_suppression_active() const { return voice_->noise_suppression(); }
   // Mixes a local tone (ringback, key feedback) into what the device plays.
   void play_tone(const ToneShape& shape) { tone_.start(shape); }
   void stop_tone() { tone_.stop(); }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <numbers>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opus/opus.h>
@@ -111,21 +112,106 @@ const char* codec_label(CodecKind kind) {
                                  : (kind == CodecKind::pcmu ? "PCMU 20 ms" : "PCMA 20 ms");
 }
 
-void cpu_per_call(CodecKind kind, int complexity, double seconds) {
-  // The median of three runs: this VM's two cores are shared, and a neighbour's burst
-  // inflates one run's CPU time (cache and SMT contention), never shrinks it.
-  std::vector<CallCost> runs;
-  for (int i = 0; i < 3; ++i) {
-    runs.push_back(measure_call(kind, complexity, seconds));
+// The floor our Opus path is measured against: libopus called directly with the settings
+// OpusVoiceEncoder uses (VoIP application, voice signal, 32 kbit/s, no FEC or DTX, 48 kHz
+// mono), the same signal, every packet decoded once; no jitter buffer, no interface.
+// `max_bandwidth` 0 leaves the bandwidth to libopus (super-wideband hybrid at 32 kbit/s).
+CallCost measure_libopus_alone(int complexity, int max_bandwidth, double seconds) {
+  constexpr int kRate = 48000;
+  constexpr std::size_t kFrame = kRate / 50;
+  int error = OPUS_OK;
+  OpusEncoder* encoder = opus_encoder_create(kRate, 1, OPUS_APPLICATION_VOIP, &error);
+  OpusDecoder* decoder = opus_decoder_create(kRate, 1, &error);
+  CallCost cost;
+  if (encoder == nullptr || decoder == nullptr) {
+    return cost;
   }
+  opus_encoder_ctl(encoder, OPUS_SET_COMPLEXITY(complexity));
+  opus_encoder_ctl(encoder, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+  opus_encoder_ctl(encoder, OPUS_SET_BITRATE(32000));
+  if (max_bandwidth != 0) {
+    opus_encoder_ctl(encoder, OPUS_SET_MAX_BANDWIDTH(max_bandwidth));
+  }
+  const auto frames = static_cast<std::size_t>(seconds * 50);
+  const auto signal = voiced(frames * kFrame, kRate);
+  std::vector<unsigned char> packets(frames * 1500);
+  std::vector<int> sizes(frames);
+  std::vector<std::int16_t> decoded(kFrame);
+  const double start = thread_cpu_seconds();
+  for (std::size_t f = 0; f < frames; ++f) {
+    sizes[f] = opus_encode(encoder, signal.data() + f * kFrame, static_cast<int>(kFrame),
+                           packets.data() + f * 1500, 1500);
+  }
+  cost.encode_s = thread_cpu_seconds() - start;
+  const double decode_start = thread_cpu_seconds();
+  for (std::size_t f = 0; f < frames; ++f) {
+    if (opus_decode(decoder, packets.data() + f * 1500, std::max(0, sizes[f]), decoded.data(),
+                    static_cast<int>(kFrame), 0) < 0) {
+      cost.decode_s = -1.0;
+    }
+  }
+  cost.decode_s = thread_cpu_seconds() - decode_start;
+  cost.total_s = cost.encode_s + cost.decode_s;
+  opus_encoder_destroy(encoder);
+  opus_decoder_destroy(decoder);
+  return cost;
+}
+
+const CallCost& median_by_total(std::vector<CallCost>& runs) {
   std::sort(runs.begin(), runs.end(),
             [](const CallCost& a, const CallCost& b) { return a.total_s < b.total_s; });
-  const CallCost& c = runs[1];
-  const double jitter_s = std::max(0.0, c.total_s - c.encode_s - c.decode_s);
-  std::printf("| %s | %d | %.0f s | %.3f s | %.2f %% | %.2f %% | %.2f %% | %.2f %% |\n",
-              codec_label(kind), complexity, seconds, c.total_s, 100.0 * c.total_s / seconds,
-              100.0 * c.encode_s / seconds, 100.0 * c.decode_s / seconds,
-              100.0 * jitter_s / seconds);
+  return runs[runs.size() / 2];
+}
+
+void print_cost(const char* label, int complexity, double seconds, const CallCost& c,
+                bool has_jitter_buffer) {
+  char jitter[32] = "—";
+  if (has_jitter_buffer) {
+    const double jitter_s = std::max(0.0, c.total_s - c.encode_s - c.decode_s);
+    std::snprintf(jitter, sizeof(jitter), "%.2f %%", 100.0 * jitter_s / seconds);
+  }
+  std::printf("| %s | %d | %.0f s | %.3f s | %.2f %% | %.2f %% | %.2f %% | %s |\n", label,
+              complexity, seconds, c.total_s, 100.0 * c.total_s / seconds,
+              100.0 * c.encode_s / seconds, 100.0 * c.decode_s / seconds, jitter);
+}
+
+void cpu_per_call(CodecKind kind, int complexity, double seconds) {
+  // The median of three runs: this VM's two cores are shared, and a neighbour's burst
+  // inflates one run's CPU time (cache and SMT contention), never shrinks it. For Opus the
+  // bare-libopus reference runs interleaved with ours, so both meet the same load.
+  std::vector<CallCost> ours;
+  std::vector<CallCost> reference;
+  for (int i = 0; i < 3; ++i) {
+    ours.push_back(measure_call(kind, complexity, seconds));
+    if (kind == CodecKind::opus) {
+      reference.push_back(measure_libopus_alone(complexity, 0, seconds));
+    }
+  }
+  const CallCost& c = median_by_total(ours);
+  print_cost(codec_label(kind), complexity, seconds, c, true);
+  if (kind == CodecKind::opus) {
+    const CallCost& r = median_by_total(reference);
+    print_cost("libopus alone (reference)", complexity, seconds, r, false);
+    std::printf("| ours / reference | | | %.2f | | %.2f | %.2f | |\n", c.total_s / r.total_s,
+                c.encode_s / r.encode_s, c.decode_s / r.decode_s);
+  }
+}
+
+// The same reference with the encoder capped at wideband (SILK only, no CELT layer): the
+// cheapest bandwidth choice that still keeps complexity 8.
+void libopus_by_bandwidth(int complexity, double seconds) {
+  const std::pair<const char*, int> caps[] = {{"auto (libopus picks)", 0},
+                                              {"super-wideband", OPUS_BANDWIDTH_SUPERWIDEBAND},
+                                              {"wideband", OPUS_BANDWIDTH_WIDEBAND}};
+  for (const auto& [name, cap] : caps) {
+    std::vector<CallCost> runs;
+    for (int i = 0; i < 3; ++i) {
+      runs.push_back(measure_libopus_alone(complexity, cap, seconds));
+    }
+    const CallCost& c = median_by_total(runs);
+    std::printf("| %s | %.2f %% | %.2f %% | %.2f %% |\n", name, 100.0 * c.encode_s / seconds,
+                100.0 * c.decode_s / seconds, 100.0 * c.total_s / seconds);
+  }
 }
 
 // Where libopus's encoder time goes, by complexity: libopus 1.3.1 switches SILK's
@@ -186,7 +272,8 @@ void opus_encoder_by_input_rate(double seconds) {
 void capture_latency(CodecKind kind) {
   double worst_ms = 0.0;
   double best_ms = 1e9;
-  for (int phase = 0; phase < 20; ++phase) {
+  // 80 phases a quarter of a millisecond apart cover the 20 ms frame.
+  for (int phase = 0; phase < 80; ++phase) {
     PipelineConfig config;
     config.codec.kind = kind;
     config.voice.echo_cancellation = false;
@@ -194,7 +281,7 @@ void capture_latency(CodecKind kind) {
     auto pipeline = std::move(MediaPipeline::create(config).value());
     auto reference = std::move(make_decoder(kind).value());
     const std::size_t click_at =
-        48000 / 2 + static_cast<std::size_t>(phase) * 48;  // 0.5 s + phase ms
+        48000 / 2 + static_cast<std::size_t>(phase) * 12;  // 0.5 s + phase / 4 ms
     std::vector<std::int16_t> chunk(kEngineFrame10ms);
     std::vector<std::int16_t> decoded(5760);
     const int rate = clock_rate_hz(kind);
@@ -230,10 +317,31 @@ void capture_latency(CodecKind kind) {
   const double lookahead_ms =
       1000.0 * static_cast<double>(encoder->lookahead_samples()) / clock_rate_hz(kind);
   std::printf(
-      "| capture -> packet, %s 20 ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | <= 25 ms (one "
+      "| capture -> packet, %s 20 ms | %.2f ms | %.2f ms | %.1f ms | %.2f ms | <= 25 ms (one "
       "frame + 5 ms) |\n",
       kind == CodecKind::opus ? "Opus" : "PCMU", best_ms, worst_ms, lookahead_ms,
       worst_ms - 20.0 - lookahead_ms);
+}
+
+// libopus's own look-ahead by application, from the library itself: the part of capture ->
+// packet no pipeline can remove without changing the application.
+void opus_lookahead_by_application() {
+  const std::pair<const char*, int> applications[] = {
+      {"VOIP (ours: SILK, hybrid, in-band FEC)", OPUS_APPLICATION_VOIP},
+      {"AUDIO", OPUS_APPLICATION_AUDIO},
+      {"RESTRICTED_LOWDELAY (CELT only, no FEC)", OPUS_APPLICATION_RESTRICTED_LOWDELAY}};
+  for (const auto& [name, application] : applications) {
+    int error = OPUS_OK;
+    OpusEncoder* encoder = opus_encoder_create(48000, 1, application, &error);
+    if (encoder == nullptr) {
+      continue;
+    }
+    opus_int32 samples = 0;
+    opus_encoder_ctl(encoder, OPUS_GET_LOOKAHEAD(&samples));
+    opus_encoder_destroy(encoder);
+    std::printf("| %s | %d samples | %.1f ms | %.1f ms |\n", name, samples, samples / 48.0,
+                20.0 + samples / 48.0);
+  }
 }
 
 // Packet -> playout at zero jitter: a click in a packet's payload comes out of
@@ -418,6 +526,11 @@ int main(int argc, char** argv) {
   cpu_per_call(CodecKind::opus, 10, seconds);
   cpu_per_call(CodecKind::pcmu, 0, seconds);
 
+  std::printf("\n### libopus alone at complexity 8 by maximum bandwidth (%s of audio)\n\n",
+              quick ? "10 s" : "60 s");
+  std::printf("| bandwidth cap | encode | decode | total |\n|---|---|---|---|\n");
+  libopus_by_bandwidth(8, seconds);
+
   std::printf("\n### Opus encoder alone by complexity (%s of audio)\n\n", quick ? "10 s" : "60 s");
   std::printf("| complexity | share of one core |\n|---|---|\n");
   opus_encoder_by_complexity(seconds);
@@ -434,6 +547,11 @@ int main(int argc, char** argv) {
   capture_latency(CodecKind::pcmu);
   playout_latency(CodecKind::opus);
   playout_latency(CodecKind::pcmu);
+
+  std::printf(
+      "\n### libopus look-ahead by application (48 kHz)\n\n| application | look-ahead | "
+      "look-ahead (ms) | 20 ms frame + look-ahead |\n|---|---|---|---|\n");
+  opus_lookahead_by_application();
 
   std::printf("\n### Jitter buffer: ours vs speexdsp's on the same traces (PCMU 20 ms)\n\n");
   std::printf(

@@ -6,7 +6,8 @@ Starts tipring-relay (temporary config and SQLite store), a callee tipring-cli w
 WAV files. Reports, for the caller process: CPU share of one core while the call is up
 (utime+stime from /proc between "answered" and just before hang-up), peak RSS (VmHWM), and
 the time from its "calling" event to "ringing" and to "answered" (events are timestamped
-as they arrive on the pipe). The reference in the same run is the callee process.
+as they arrive on the pipe); the caller's CPU is also split by thread name (its main
+thread, "tipring-media", Qt's helpers). The reference in the same run is the callee process.
 
 usage: call_bench.py TIPRING_CLI TIPRING_RELAY [--seconds 10] [--runs 3]
 """
@@ -35,6 +36,19 @@ def free_port(kind=socket.SOCK_DGRAM):
 def cpu_ticks(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def thread_ticks(pid):
+    """utime + stime per thread name (tipring-cli: its main thread, tipring-media, Qt's)."""
+    ticks = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended meanwhile
+        ticks[name] = ticks.get(name, 0) + int(fields[11]) + int(fields[12])
+    return ticks
 
 
 def status_kb(pid, key):
@@ -99,8 +113,10 @@ ng_listen = "127.0.0.1:{free_port()}"
             stamps.setdefault(event, time.monotonic())
             if event == "answered":
                 cpu0 = (cpu_ticks(alice.pid), cpu_ticks(bob.pid), time.monotonic())
+                threads0 = thread_ticks(alice.pid)
                 time.sleep(seconds - 0.5)
                 cpu1 = (cpu_ticks(alice.pid), cpu_ticks(bob.pid), time.monotonic())
+                threads1 = thread_ticks(alice.pid)
                 rss = (status_kb(alice.pid, "VmHWM"), status_kb(bob.pid, "VmHWM"))
         alice.wait()
         bob.wait()
@@ -108,6 +124,8 @@ ng_listen = "127.0.0.1:{free_port()}"
         relay_p.wait()
         log.close()
         wall = cpu1[2] - cpu0[2]
+        per_thread = {f"caller_{name}_cpu_pct": 100 * (t - threads0.get(name, 0)) / TICK / wall
+                      for name, t in threads1.items() if t - threads0.get(name, 0) > 0}
         return {
             "to_ringing_ms": (stamps["ringing"] - stamps["calling"]) * 1000,
             "to_answered_ms": (stamps["answered"] - stamps["calling"]) * 1000,
@@ -116,6 +134,7 @@ ng_listen = "127.0.0.1:{free_port()}"
             "caller_peak_rss_mb": rss[0] / 1024,
             "callee_peak_rss_mb": rss[1] / 1024,
             "exit_codes": [alice.returncode, bob.returncode],
+            **per_thread,
         }
 
 
@@ -129,8 +148,9 @@ def main():
     runs = [one_run(args.cli, args.relay, args.seconds) for _ in range(args.runs)]
     for r in runs:
         print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()}))
-    keys = [k for k in runs[0] if k != "exit_codes"]
-    median = {k: round(sorted(r[k] for r in runs)[len(runs) // 2], 2) for k in keys}
+    keys = sorted({k for r in runs for k in r if k != "exit_codes"},
+                  key=lambda k: list(runs[0]).index(k) if k in runs[0] else len(runs[0]))
+    median = {k: round(sorted(r.get(k, 0.0) for r in runs)[len(runs) // 2], 2) for k in keys}
     print(json.dumps({"median": median}))
 
 

@@ -21,14 +21,22 @@ Result<CallMediaFactory> make_cli_media_factory(const CliOptions& options) {
   wav.pacing = audio::CapturePacing::real_time;
   wav.loop = true;  // --play loops until hang-up (--help says so)
   wav.clock = steady_now;
+  // The WAV device completes a 10 ms capture chunk every 10 ms from the moment it starts,
+  // and the media thread's timer starts right after it: a 10 ms tick finds each chunk just
+  // completed (no capture wait, as with 5 ms), with half the wake-ups. Playout is kept
+  // 30 ms ahead, so the 10 ms between refills never drains it.
+  constexpr std::chrono::milliseconds kWavTick{10};
   // Every call opens the files anew; with --max-calls > 1 the recording holds the last call.
-  return session_media_factory(bind, [wav]() -> Result<std::unique_ptr<audio::AudioDevice>> {
-    auto device = audio::WavFileDevice::open(wav);
-    if (!device) {
-      return tl::unexpected(device.error());
-    }
-    return std::unique_ptr<audio::AudioDevice>(std::move(*device));
-  });
+  return session_media_factory(
+      bind,
+      [wav]() -> Result<std::unique_ptr<audio::AudioDevice>> {
+        auto device = audio::WavFileDevice::open(wav);
+        if (!device) {
+          return tl::unexpected(device.error());
+        }
+        return std::unique_ptr<audio::AudioDevice>(std::move(*device));
+      },
+      kWavTick);
 }
 
 }  // namespace tipring::client

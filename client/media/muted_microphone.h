@@ -32,6 +32,7 @@ public:
   std::size_t playout_queued() const override { return device_->playout_queued(); }
   std::optional<audio::DeviceEvent> poll_event() override { return device_->poll_event(); }
   bool output_is_loudspeaker() const override { return device_->output_is_loudspeaker(); }
+  bool capture_is_microphone() const override { return device_->capture_is_microphone(); }
 
 private:
   std::unique_ptr<audio::AudioDevice> device_;

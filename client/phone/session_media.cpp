@@ -65,18 +65,20 @@ QJsonObject SessionMedia::stats() const {
           {QStringLiteral("muted"), s.muted}};
 }
 
-CallMediaFactory session_media_factory(const QHostAddress& bind_address,
-                                       AudioDeviceFactory devices) {
-  return [bind_address, devices = std::move(devices)]() -> Result<std::unique_ptr<CallMedia>> {
-    auto device = devices();
-    if (!device) {
-      return tl::unexpected(device.error());
-    }
-    MediaSessionConfig config;
-    config.bind_address = bind_address;
-    config.device = std::move(*device);
-    return SessionMedia::open(std::move(config));
-  };
+CallMediaFactory session_media_factory(const QHostAddress& bind_address, AudioDeviceFactory devices,
+                                       std::chrono::milliseconds tick) {
+  return
+      [bind_address, devices = std::move(devices), tick]() -> Result<std::unique_ptr<CallMedia>> {
+        auto device = devices();
+        if (!device) {
+          return tl::unexpected(device.error());
+        }
+        MediaSessionConfig config;
+        config.bind_address = bind_address;
+        config.device = std::move(*device);
+        config.tick = tick;
+        return SessionMedia::open(std::move(config));
+      };
 }
 
 }  // namespace tipring::client

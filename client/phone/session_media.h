@@ -30,8 +30,13 @@ private:
   std::unique_ptr<MediaSession> session_;
 };
 
-// Opens a SessionMedia per call on `bind_address` with a device from `devices`.
-CallMediaFactory session_media_factory(const QHostAddress& bind_address,
-                                       AudioDeviceFactory devices);
+// How often a call's media thread pumps audio by default: a sound card's chunks complete
+// at its own pace, and a 5 ms tick picks each up at most 5 ms later.
+inline constexpr std::chrono::milliseconds kDefaultMediaTick{5};
+
+// Opens a SessionMedia per call on `bind_address` with a device from `devices`; the media
+// thread pumps audio every `tick` (MediaSessionConfig::tick).
+CallMediaFactory session_media_factory(const QHostAddress& bind_address, AudioDeviceFactory devices,
+                                       std::chrono::milliseconds tick = kDefaultMediaTick);
 
 }  // namespace tipring::client

@@ -228,6 +228,7 @@ TEST(NullDevice, CapturesSilenceAndSwallowsPlayout) {
   EXPECT_EQ(device.write_playout(buffer), 480U);
   EXPECT_EQ(device.samples_played(), 480U);
   EXPECT_FALSE(device.output_is_loudspeaker());
+  EXPECT_FALSE(device.capture_is_microphone());  // nothing to denoise
 }
 
 }  // namespace

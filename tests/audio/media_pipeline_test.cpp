@@ -179,6 +179,56 @@ TEST(MediaPipeline, EchoCancellationFollowsTheDeviceUnlessTheUserChose) {
   EXPECT_TRUE(pipeline->echo_cancellation_active());
 }
 
+// A sound card's microphone: silent here, but it says its capture is live.
+class SilentMicrophone final : public AudioDevice {
+public:
+  tl::expected<void, Error> start() override { return inner_.start(); }
+  void stop() override { inner_.stop(); }
+  std::size_t read_capture(std::span<std::int16_t> out) override {
+    return inner_.read_capture(out);
+  }
+  std::size_t write_playout(std::span<const std::int16_t> in) override {
+    return inner_.write_playout(in);
+  }
+  std::size_t playout_queued() const override { return inner_.playout_queued(); }
+  bool capture_is_microphone() const override { return true; }
+
+private:
+  NullDevice inner_;
+};
+
+struct NoiseSuppressionCase {
+  const char* name;
+  bool configured;
+  bool microphone;
+  bool expected_active;
+};
+
+class NoiseSuppressionByDevice : public ::testing::TestWithParam<NoiseSuppressionCase> {};
+
+TEST_P(NoiseSuppressionByDevice, RunsOnlyWhenConfiguredAndTheCaptureIsAMicrophone) {
+  const NoiseSuppressionCase& c = GetParam();
+  PipelineConfig config = config_for(CodecKind::opus);
+  config.voice.noise_suppression = c.configured;
+  auto pipeline = std::move(MediaPipeline::create(config).value());
+  SilentMicrophone microphone;
+  NullDevice file_like;
+  AudioDevice& device = c.microphone ? static_cast<AudioDevice&>(microphone) : file_like;
+  ASSERT_TRUE(device.start());
+  pipeline->pump(device, TimePoint{}, [](const OutgoingFrame&) {});
+  EXPECT_EQ(pipeline->noise_suppression_active(), c.expected_active);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Devices, NoiseSuppressionByDevice,
+    ::testing::Values(NoiseSuppressionCase{"microphone", true, true, true},
+                      NoiseSuppressionCase{"file_or_null", true, false, false},
+                      NoiseSuppressionCase{"microphone_user_off", false, true, false},
+                      NoiseSuppressionCase{"file_user_off", false, false, false}),
+    [](const ::testing::TestParamInfo<NoiseSuppressionCase>& param) {
+      return std::string(param.param.name);
+    });
+
 TEST(MediaPipeline, NullDeviceKeepsACallRunningWithoutHardware) {
   NullDevice device;
   ASSERT_TRUE(device.start());
