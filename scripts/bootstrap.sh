@@ -24,7 +24,7 @@ lib_pkgs=(
 )
 # Independent peers, oracles and tools used by the tests and benchmarks only.
 test_pkgs=(
-  libspandsp-dev sip-tester baresip kamailio kamailio-extra-modules kamailio-sqlite-modules
+  libspandsp-dev sip-tester baresip kamailio kamailio-extra-modules kamailio-sqlite-modules kamailio-tls-modules
   rtpengine-daemon redis-server
   pulseaudio pulseaudio-utils sox espeak-ng tshark xvfb
   iproute2 nftables conntrack procps psmisc python3

@@ -15,7 +15,10 @@ constexpr const char* kDescription =
     "  dtmf <digits>   mute   unmute   transfer <target>   quit\n"
     "\n"
     "With --json every event is one JSON object per line on standard output:\n"
-    "  registered, registration-failed, incoming, ringing, answered, dtmf, stats, ended\n"
+    "  registered, registration-failed, incoming, ringing, answered, dtmf, stats, ended,\n"
+    "  flow-renewed (a network change or a moved public address: registering again).\n"
+    "registration-failed carries a reason for a person: \"wrong password\", \"server\n"
+    "unreachable\", \"registration expired\", \"certificate not trusted\", ...\n"
     "\n"
     "Exit codes: 0 success, 1 a call failed, 2 bad command line, 3 registration failed.\n"
     "\n"
@@ -44,13 +47,20 @@ void add_options(QCommandLineParser& parser) {
       {"account", "SIP address of the account, e.g. alice@example.org.", "aor"},
       {"auth-user", "Authentication user name (default: the address's user part).", "name"},
       {"proxy", "Outbound proxy, e.g. sip:198.18.0.10:5060.", "uri"},
-      {"transport", "udp (default), tcp or tls.", "transport", "udp"},
+      {"transport",
+       "udp (default), tcp or tls. TCP and TLS connect to the proxy (TLS: port 5061 unless the\n"
+       "proxy names one) and verify its certificate against the system's CAs and --ca-file.",
+       "transport", "udp"},
       {"password-file", "Read the password from the first line of this file.", "path"},
       {"password-env", "Read the password from this environment variable.", "name"},
       {"no-prompt", "Never prompt for a password on the terminal."},
       {"bind", "Local address for the SIP and media sockets.", "ip"},
       {"register-expiry", "Requested registration lifetime in seconds (default 600).", "s"},
       {"keepalive", "NAT keepalive interval in seconds; 0 turns keepalives off (default 25).", "s"},
+      {"keepalive-method",
+       "crlf (default: RFC 5626 pings, OPTIONS when the server does not answer them) or\n"
+       "options (OPTIONS requests only).",
+       "method", "crlf"},
       {"codecs", "Codec preference, comma separated (default opus,PCMU,PCMA).", "list"},
       {"call", "Call this target once registered (user, user@domain or a SIP URI).", "target"},
       {"auto-answer", "Answer incoming calls at once."},
@@ -128,6 +138,14 @@ CliParseResult parse_cli(const QStringList& arguments) {
   o.password.env_variable = parser.value("password-env");
   o.password.allow_prompt = !parser.isSet("no-prompt");
   o.bind_address = parser.value("bind");
+  const QString keepalive_method = parser.value("keepalive-method").toLower();
+  if (keepalive_method != QLatin1String("crlf") && keepalive_method != QLatin1String("options")) {
+    return {std::nullopt,
+            QStringLiteral("--keepalive-method must be crlf or options, not '%1'")
+                .arg(parser.value("keepalive-method")),
+            {}};
+  }
+  o.keepalive_options = keepalive_method == QLatin1String("options");
   for (const IntOption& opt : kIntOptions) {
     if (!parser.isSet(opt.name))
       continue;
@@ -176,6 +194,9 @@ CliParseResult parse_cli(const QStringList& arguments) {
   o.json = parser.isSet("json");
   o.interactive = !parser.isSet("no-stdin");
   o.ca_file = parser.value("ca-file");
+  if (!o.ca_file.isEmpty() && o.transport != Transport::Tls) {
+    return {std::nullopt, QStringLiteral("--ca-file only applies with --transport tls"), {}};
+  }
   return {o, {}, {}};
 }
 

@@ -21,7 +21,8 @@ struct CliOptions {
   PasswordSource password;
   QString bind_address;  // local address for SIP and media sockets; empty = any
   int register_expiry_s = 600;
-  int keepalive_s = 25;  // 0 = keepalives off
+  int keepalive_s = 25;            // 0 = keepalives off
+  bool keepalive_options = false;  // --keepalive-method options: OPTIONS instead of CRLF
   QStringList codecs{QStringLiteral("opus"), QStringLiteral("PCMU"), QStringLiteral("PCMA")};
 
   QString call_target;  // --call

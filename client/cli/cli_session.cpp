@@ -41,13 +41,12 @@ void CliSession::start() {
   settings.register_expiry_s = options_.register_expiry_s;
   settings.keepalive_s = options_.keepalive_s;
   settings.codecs = options_.codecs;
-  if (options_.transport != Transport::Udp) {
-    printer_.print(QStringLiteral("registration-failed"),
-                   {{"account", options_.account},
-                    {"reason", QStringLiteral("only UDP is implemented in tipring-cli so far")}});
-    after(0, this, [this] { emit finished(kExitRegistration); });
-    return;
-  }
+  settings.transport = options_.transport == Transport::Tcp   ? sip::Transport::tcp
+                       : options_.transport == Transport::Tls ? sip::Transport::tls
+                                                              : sip::Transport::udp;
+  settings.ca_file = options_.ca_file;
+  settings.keepalive_method =
+      options_.keepalive_options ? KeepaliveMethod::options : KeepaliveMethod::crlf;
   QString error;
   account_ = phone_.addAccount(settings, &error);
   if (account_ == nullptr) {
@@ -60,11 +59,15 @@ void CliSession::start() {
   connect(account_, &Account::registrationFailed, this, &CliSession::on_registration_failed);
   connect(account_, &Account::callAdded, this, &CliSession::watch);
   connect(account_, &Account::incomingCall, this, &CliSession::on_incoming);
+  connect(account_, &Account::flowRenewed, this, [this](const QString& why) {
+    printer_.print(QStringLiteral("flow-renewed"), {{"account", account_->aor()}, {"why", why}});
+  });
 }
 
 void CliSession::on_registered() {
   ever_registered_ = true;
   printer_.print(QStringLiteral("registered"), {{"account", account_->aor()},
+                                                {"transport", account_->transport()},
                                                 {"local", account_->localAddress()},
                                                 {"public", account_->publicAddress()}});
   if (!options_.call_target.isEmpty() && !placed_initial_call_) {
@@ -77,8 +80,10 @@ void CliSession::on_registration_failed(const QString& reason) {
   if (finishing_) {
     return;
   }
-  printer_.print(QStringLiteral("registration-failed"),
-                 {{"account", account_->aor()}, {"reason", reason}});
+  printer_.print(QStringLiteral("registration-failed"), {{"account", account_->aor()},
+                                                         {"transport", account_->transport()},
+                                                         {"state", account_->state()},
+                                                         {"reason", reason}});
   if (!ever_registered_) {
     finish(kExitRegistration);
   }

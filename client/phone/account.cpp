@@ -1,6 +1,7 @@
 #include "client/phone/account.h"
 
 #include "client/phone/call.h"
+#include "client/ua/request_builder.h"
 
 #include <QHostInfo>
 #include <QNetworkDatagram>
@@ -88,9 +89,13 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
   config.media = capabilities_for(s.codecs);
   config.user_agent = "Tipring/" TIPRING_VERSION;
   config.keepalive_interval = std::chrono::seconds(s.keepalive_s);
+  config.keepalive_method = s.keepalive_method;
 
+  const bool stream = s.transport != sip::Transport::udp;
   QHostAddress first_hop;
-  quint16 first_hop_port = 5060;
+  // RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise.
+  quint16 first_hop_port = s.transport == sip::Transport::tls ? 5061 : 5060;
+  QString server_name = QString::fromStdString(aor.host);
   if (!s.proxy.isEmpty()) {
     QString proxy = s.proxy.trimmed();
     if (!proxy.startsWith(QLatin1String("sip:"))) {
@@ -105,11 +110,22 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
       return tl::unexpected(address.error());
     }
     first_hop = *address;
-    first_hop_port = uri->port.value_or(5060);
+    first_hop_port = uri->port.value_or(first_hop_port);
+    server_name = QString::fromStdString(uri->host);
     config.outbound_proxy =
-        sip::Peer{first_hop.toString().toStdString(), first_hop_port, sip::Transport::udp};
+        sip::Peer{first_hop.toString().toStdString(), first_hop_port, s.transport};
   } else if (auto address = resolve_host(QString::fromStdString(aor.host))) {
     first_hop = *address;
+  } else if (stream) {
+    return tl::unexpected(address.error());
+  }
+  if (server_name.startsWith('[') && server_name.endsWith(']')) {
+    server_name = server_name.mid(1, server_name.size() - 2);
+  }
+  if (stream && !config.outbound_proxy) {
+    // The one connection is the first hop for everything (RFC 5626 §5: the flow).
+    config.outbound_proxy =
+        sip::Peer{first_hop.toString().toStdString(), first_hop_port, s.transport};
   }
 
   auto random = std::make_unique<SystemRandom>();
@@ -118,12 +134,37 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
                                                      : route_source(first_hop, first_hop_port);
   auto account =
       std::unique_ptr<Account>(new Account(nullptr, std::move(random), std::move(media_factory)));
-  if (!account->socket_.bind(bind, s.sip_port)) {
-    return fail(kOpenRule, "cannot bind the SIP socket to " + bind.toString().toStdString() + ": " +
-                               account->socket_.errorString().toStdString());
+  account->first_hop_ = first_hop;
+  account->first_hop_port_ = first_hop_port;
+  account->fixed_bind_ = s.bind_address;
+  account->sip_port_ = s.sip_port;
+  account->watch_network_ = s.watch_network;
+  if (stream) {
+    StreamFlowSettings flow;
+    flow.transport = s.transport;
+    flow.server = first_hop;
+    flow.port = first_hop_port;
+    flow.server_name = server_name;
+    flow.ca_file = s.ca_file;
+    flow.bind_address = s.bind_address;
+    auto opened = StreamFlow::create(flow, *account->random_);
+    if (!opened) {
+      return tl::unexpected(opened.error());
+    }
+    account->stream_ = std::move(*opened);
+    account->attach_stream();
+    // The port is known once connected; the connection calls change_local_flow().
+    config.local = LocalFlow{bind.toString().toStdString(), 0, s.transport};
+  } else {
+    account->socket_ = std::make_unique<QUdpSocket>();
+    if (!account->socket_->bind(bind, s.sip_port)) {
+      return fail(kOpenRule, "cannot bind the SIP socket to " + bind.toString().toStdString() +
+                                 ": " + account->socket_->errorString().toStdString());
+    }
+    connect(account->socket_.get(), &QUdpSocket::readyRead, account.get(), &Account::on_ready_read);
+    config.local = LocalFlow{bind.toString().toStdString(), account->socket_->localPort(),
+                             sip::Transport::udp};
   }
-  config.local =
-      LocalFlow{bind.toString().toStdString(), account->socket_.localPort(), sip::Transport::udp};
   if (s.register_account) {
     RegistrationConfig reg;
     reg.aor = aor;
@@ -149,7 +190,6 @@ Account::Account(std::unique_ptr<UserAgent> ua, std::unique_ptr<SystemRandom> ra
                  CallMediaFactory media_factory)
     : random_(std::move(random)), ua_(std::move(ua)), media_factory_(std::move(media_factory)) {
   timer_.setSingleShot(true);
-  connect(&socket_, &QUdpSocket::readyRead, this, &Account::on_ready_read);
   connect(&timer_, &QTimer::timeout, this, [this] {
     ua_->on_timer(steady_now());
     pump();
@@ -163,8 +203,102 @@ Account::~Account() {
 }
 
 void Account::start() {
+  started_ = true;
+  if (watch_network_ && !network_) {
+    set_network_change_source(std::make_unique<SystemNetworkWatch>());
+  }
+  if (stream_) {
+    stream_->open();  // registers once connected
+    return;
+  }
   ua_->start(steady_now());
   pump();
+}
+
+void Account::set_network_change_source(std::unique_ptr<NetworkChangeSource> source) {
+  network_ = std::move(source);
+  if (network_) {
+    connect(network_.get(), &NetworkChangeSource::changed, this, &Account::renew_flow);
+  }
+}
+
+void Account::attach_stream() {
+  StreamFlow::Handlers h;
+  h.connected = [this] {
+    ua_->change_local_flow(stream_->local(), steady_now());
+    emit statusChanged();  // localAddress
+    pump();
+  };
+  h.received = [this](sip::StreamItem item) {
+    const sip::Peer from = stream_->server_peer();
+    if (item.kind == sip::StreamItemKind::Message) {
+      ua_->on_message(std::move(item.message), from, steady_now());
+    } else {
+      ua_->on_stream_keepalive(item.kind == sip::StreamItemKind::Ping, from, steady_now());
+    }
+    pump();
+  };
+  h.failed = [this](const QString& reason, const std::vector<sip::TransactionId>& unsent) {
+    ua_->on_flow_failed(reason.toStdString(), steady_now());
+    for (const sip::TransactionId tx : unsent) {
+      ua_->on_send_failed(tx, steady_now());
+    }
+    pump();
+  };
+  stream_->set_handlers(std::move(h));
+}
+
+void Account::renew_flow(const QString& why) {
+  if (!started_ || ua_->registration() == nullptr) {
+    return;  // without a registrar there is no flow to keep: peers reach us where we are
+  }
+  emit flowRenewed(why);
+  if (stream_) {
+    stream_->open();  // the new connection registers from its own port
+    return;
+  }
+  if (auto bound = bind_udp(); !bound) {
+    ua_->on_flow_failed(bound.error().detail, steady_now());
+  }
+  pump();
+}
+
+// The old socket may be the one whose readyRead we are in: close it now, delete it later.
+void Account::retire_udp_socket() {
+  if (socket_) {
+    socket_->disconnect(this);
+    socket_->close();
+    socket_.release()->deleteLater();
+  }
+}
+
+// A new UDP socket on the address that now routes to the first hop. It is bound before the
+// old one closes, so the port differs and the NAT makes a new mapping: a fresh flow.
+Result<void> Account::bind_udp() {
+  const QHostAddress bind = !fixed_bind_.isNull() ? fixed_bind_
+                            : first_hop_.isNull() ? QHostAddress(QHostAddress::LocalHost)
+                                                  : route_source(first_hop_, first_hop_port_);
+  auto fresh = std::make_unique<QUdpSocket>();
+  if (!fresh->bind(bind, sip_port_)) {
+    if (sip_port_ == 0 || !socket_) {
+      return fail(kOpenRule, "cannot open the SIP socket on " + bind.toString().toStdString() +
+                                 ": " + fresh->errorString().toStdString());
+    }
+    // A fixed port: the old socket holds it; give it up first.
+    retire_udp_socket();
+    if (!fresh->bind(bind, sip_port_)) {
+      return fail(kOpenRule, "cannot open the SIP socket on " + bind.toString().toStdString() +
+                                 ": " + fresh->errorString().toStdString());
+    }
+  }
+  connect(fresh.get(), &QUdpSocket::readyRead, this, &Account::on_ready_read);
+  retire_udp_socket();
+  socket_ = std::move(fresh);
+  emit statusChanged();  // localAddress
+  ua_->change_local_flow(
+      LocalFlow{bind.toString().toStdString(), socket_->localPort(), sip::Transport::udp},
+      steady_now());
+  return {};
 }
 
 void Account::stop() {
@@ -173,8 +307,8 @@ void Account::stop() {
 }
 
 void Account::on_ready_read() {
-  while (socket_.hasPendingDatagrams()) {
-    const QNetworkDatagram d = socket_.receiveDatagram();
+  while (socket_ && socket_->hasPendingDatagrams()) {
+    const QNetworkDatagram d = socket_->receiveDatagram();
     if (!d.isValid()) {
       continue;
     }
@@ -202,8 +336,15 @@ void Account::pump() {
     busy = false;
     while (auto d = ua_->poll_datagram()) {
       busy = true;
-      socket_.writeDatagram(d->bytes.data(), static_cast<qint64>(d->bytes.size()),
-                            QHostAddress(QString::fromStdString(d->peer.host)), d->peer.port);
+      if (stream_) {
+        // Everything goes over the one connection, responses included (RFC 3261 §18.2.2).
+        if (!stream_->send(*d) && d->transaction != 0) {
+          ua_->on_send_failed(d->transaction, steady_now());
+        }
+      } else if (socket_) {
+        socket_->writeDatagram(d->bytes.data(), static_cast<qint64>(d->bytes.size()),
+                               QHostAddress(QString::fromStdString(d->peer.host)), d->peer.port);
+      }
     }
     while (auto event = ua_->poll_event()) {
       busy = true;
@@ -242,6 +383,9 @@ void Account::on_event(const UaEvent& event) {
       return;
     case Kind::transfer_requested:
       on_transfer_requested(event);
+      return;
+    case Kind::flow_broken:
+      renew_flow(QString::fromStdString(event.detail));
       return;
     default:
       break;
@@ -402,6 +546,10 @@ QString Account::publicAddress() const {
 QString Account::localAddress() const {
   const LocalFlow& local = ua_->config().local;
   return QString::fromStdString(local.host + ":" + std::to_string(local.port));
+}
+
+QString Account::transport() const {
+  return QString::fromLatin1(transport_param(ua_->config().local.transport).data());
 }
 
 bool Account::isRegistered() const {

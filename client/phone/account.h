@@ -1,12 +1,15 @@
 // Account: one SIP account on the Qt event loop, the object the GUI and tipring-cli bind to
-// for registration state and calls. It owns the account's UserAgent and its ONE UDP socket
-// for SIP (requests, responses, keepalives, and INVITEs arriving over the flow all share
-// it), and wakes the sans-IO core on datagrams and on one single-shot timer set to
-// next_deadline().
+// for registration state and calls. It owns the account's UserAgent and its ONE SIP flow —
+// a UDP socket, or a TCP/TLS connection to the first hop (StreamFlow) — that requests,
+// responses, keepalives and INVITEs arriving over the flow all share, and wakes the sans-IO
+// core on input and on one single-shot timer set to next_deadline(). A network change or a
+// broken flow opens a fresh flow and registers from it at once (RFC 5626 §4.4).
 #pragma once
 
 #include "client/phone/call_media.h"
+#include "client/phone/network_watch.h"
 #include "client/phone/steady_clock.h"
+#include "client/phone/stream_flow.h"
 #include "client/ua/user_agent.h"
 
 #include <QHostAddress>
@@ -28,12 +31,17 @@ struct AccountSettings {
   QString auth_user;
   QString password;
   QString display_name;
-  QString proxy;              // outbound proxy URI; empty: requests go where their URI says
+  QString proxy;  // outbound proxy URI; empty: requests go where their URI says
+  sip::Transport transport = sip::Transport::udp;  // tcp and tls connect to the first hop
+  QString ca_file;            // TLS: PEM certificates trusted besides the system store
   QHostAddress bind_address;  // null: the interface that routes to the proxy
   quint16 sip_port = 0;       // 0: an ephemeral port
   bool register_account = true;
   int register_expiry_s = 600;
   int keepalive_s = 25;
+  KeepaliveMethod keepalive_method = KeepaliveMethod::crlf;
+  // Watch the system's network (SystemNetworkWatch) and re-register on a change.
+  bool watch_network = true;
   QStringList codecs{QStringLiteral("opus"), QStringLiteral("PCMU"), QStringLiteral("PCMA")};
   QString instance_id;  // RFC 5626 +sip.instance; empty: derived from the machine and AOR
 };
@@ -44,7 +52,8 @@ class Account : public QObject {
   Q_PROPERTY(QString state READ state NOTIFY statusChanged)
   Q_PROPERTY(QString reason READ reason NOTIFY statusChanged)
   Q_PROPERTY(QString publicAddress READ publicAddress NOTIFY statusChanged)
-  Q_PROPERTY(QString localAddress READ localAddress CONSTANT)
+  Q_PROPERTY(QString localAddress READ localAddress NOTIFY statusChanged)
+  Q_PROPERTY(QString transport READ transport CONSTANT)
 
 public:
   // Binds the SIP socket. Errors name what failed (bad address, proxy not resolvable, bind).
@@ -57,6 +66,10 @@ public:
   // Registers (if configured); stop() hangs up and unregisters.
   void start();
   void stop();
+  // Replaces the network watch (tests inject one; start() installs the system's otherwise).
+  void set_network_change_source(std::unique_ptr<NetworkChangeSource> source);
+  // Opens a fresh flow (new socket or connection) and registers from it at once.
+  void renew_flow(const QString& why);
 
   // Places a call; null with `error` set when the target or media cannot be used.
   Call* call(const QString& target, QString* error = nullptr);
@@ -67,6 +80,8 @@ public:
   [[nodiscard]] QString reason() const;
   [[nodiscard]] QString publicAddress() const;
   [[nodiscard]] QString localAddress() const;
+  // "udp", "tcp" or "tls".
+  [[nodiscard]] QString transport() const;
   [[nodiscard]] bool isRegistered() const;
 
   // For Call: the core, the clock, and running the core's output after an action.
@@ -80,6 +95,8 @@ signals:
   void statusChanged();
   void registered();
   void registrationFailed(const QString& reason);
+  // A fresh flow replaced the old one; `why` says what prompted it.
+  void flowRenewed(const QString& why);
   // A new call ringing here; answer(), reject() or let it ring.
   void incomingCall(tipring::client::Call* call);
   // Any new call (ours, incoming, or placed for a transfer).
@@ -89,6 +106,9 @@ private:
   Account(std::unique_ptr<UserAgent> ua, std::unique_ptr<SystemRandom> random,
           CallMediaFactory media_factory);
   void on_ready_read();
+  Result<void> bind_udp();
+  void retire_udp_socket();
+  void attach_stream();
   void on_event(const UaEvent& event);
   void on_incoming(const UaEvent& event);
   void on_transfer_requested(const UaEvent& event);
@@ -98,7 +118,15 @@ private:
   std::unique_ptr<SystemRandom> random_;
   std::unique_ptr<UserAgent> ua_;
   CallMediaFactory media_factory_;
-  QUdpSocket socket_;
+  std::unique_ptr<QUdpSocket> socket_;  // UDP flow
+  std::unique_ptr<StreamFlow> stream_;  // TCP or TLS flow
+  std::unique_ptr<NetworkChangeSource> network_;
+  QHostAddress first_hop_;
+  quint16 first_hop_port_ = 5060;
+  QHostAddress fixed_bind_;  // the configured bind address; null: follow the route
+  quint16 sip_port_ = 0;
+  bool watch_network_ = true;
+  bool started_ = false;
   QTimer timer_;
   QList<QPointer<Call>> calls_;
   bool was_registered_ = false;

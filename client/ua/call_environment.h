@@ -3,6 +3,7 @@
 // Split out so CallSession and UserAgent share the vocabulary without including each other.
 #pragma once
 
+#include "client/ua/keepalive.h"
 #include "client/ua/registration.h"
 #include "protocol/core/random.h"
 #include "protocol/sdp/offer_answer.h"
@@ -35,6 +36,8 @@ struct UserAgentConfig {
   std::optional<RegistrationConfig> registration;
   // RFC 5626 keepalive interval on the flow; 0 turns keepalives off.
   Duration keepalive_interval = std::chrono::seconds(25);
+  // CRLF pings falling back to OPTIONS when unanswered, or OPTIONS only.
+  KeepaliveMethod keepalive_method = KeepaliveMethod::crlf;
 };
 
 struct UaEvent {
@@ -47,6 +50,9 @@ struct UaEvent {
     dtmf_received,         // `digit` arrived as SIP INFO
     transfer_requested,    // the peer asks us (REFER) to call `target`: call_transfer_target()
     transfer_failed,       // our REFER was refused or the transfer target did not answer
+    // The flow is dead or our public address moved (`detail` says which): open a fresh
+    // flow (new socket or connection) and call change_local_flow() with it.
+    flow_broken,
   };
   Kind kind = Kind::registration_changed;
   CallHandle call = 0;
@@ -54,6 +60,7 @@ struct UaEvent {
   char digit = 0;
   std::chrono::milliseconds duration{0};
   std::string target;  // transfer_requested: the Refer-To URI
+  std::string detail;  // flow_broken: why, in words for a person
   int status = 0;      // transfer_failed: the status that failed it
   // incoming_call: the call this one replaces (RFC 3891 attended transfer); answer it
   // without ringing and hang the old one up.

@@ -45,8 +45,9 @@ sip::Peer next_hop(const UserAgentConfig& config, const sip::Uri& uri) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  const sip::Transport transport =
-      uri.transport() == "tcp" ? sip::Transport::tcp : config.local.transport;
+  const sip::Transport transport = uri.transport() == "tcp"   ? sip::Transport::tcp
+                                   : uri.transport() == "tls" ? sip::Transport::tls
+                                                              : config.local.transport;
   return {host, uri.port.value_or(5060), transport};
 }
 
@@ -506,8 +507,8 @@ sip::Via CallSession::make_via() const {
 std::string CallSession::contact_value() const {
   const LocalFlow& local = env_.config.local;
   sip::Uri contact = sip::Uri::sip(env_.config.aor.user, host_for_uri(local.host), local.port);
-  if (local.transport == sip::Transport::tcp) {
-    sip::set_param(contact.params, "transport", "tcp");
+  if (local.transport != sip::Transport::udp) {
+    sip::set_param(contact.params, "transport", transport_param(local.transport));
   }
   if (env_.config.outbound_proxy) {
     sip::set_flag_param(contact.params, "ob");  // RFC 5626 §5.4: keep us on this flow

@@ -5,11 +5,13 @@
 namespace tipring::client {
 
 namespace {
+// RFC 5626 §4.4.1: a pong that has not come 10 s after the ping will not come.
 constexpr Duration kPongTimeout = std::chrono::seconds(10);
-}
+}  // namespace
 
-KeepaliveSchedule::KeepaliveSchedule(Duration interval, RandomSource& random)
-    : interval_(interval), random_(random) {}
+KeepaliveSchedule::KeepaliveSchedule(Duration interval, RandomSource& random,
+                                     KeepaliveMethod configured)
+    : interval_(interval), random_(random), configured_(configured), method_(configured) {}
 
 void KeepaliveSchedule::start(TimePoint now, std::optional<std::uint32_t> flow_timer_s) {
   if (interval_ <= Duration::zero()) {
@@ -30,6 +32,11 @@ void KeepaliveSchedule::stop() {
   pong_deadline_ = TimePoint::max();
 }
 
+void KeepaliveSchedule::new_flow() {
+  pong_seen_ = false;
+  method_ = configured_;
+}
+
 void KeepaliveSchedule::schedule(TimePoint from) {
   // RFC 5626 §4.4.1: a random value between 80 % and 100 % of the interval.
   const auto span = effective_.count() / 5;
@@ -44,21 +51,33 @@ KeepaliveSchedule::Action KeepaliveSchedule::on_timer(TimePoint now) {
     return Action::none;
   }
   if (now >= pong_deadline_) {
-    stop();
-    return Action::flow_failed;
-  }
-  if (now >= next_ping_) {
-    schedule(now);
-    if (expect_pongs_ && pong_deadline_ == TimePoint::max()) {
-      pong_deadline_ = now + kPongTimeout;
+    pong_deadline_ = TimePoint::max();
+    if (pong_seen_) {
+      stop();
+      return Action::flow_failed;
     }
-    return Action::send_ping;
+    // The server never answered a ping on this flow: it does not speak RFC 5626 pongs.
+    // Prove the flow with OPTIONS from now on, starting at once.
+    method_ = KeepaliveMethod::options;
+    schedule(now);
+    return Action::send_options;
   }
-  return Action::none;
+  if (now < next_ping_) {
+    return Action::none;
+  }
+  schedule(now);
+  if (method_ == KeepaliveMethod::options) {
+    return Action::send_options;
+  }
+  if (pong_deadline_ == TimePoint::max()) {
+    pong_deadline_ = now + kPongTimeout;
+  }
+  return Action::send_ping;
 }
 
 void KeepaliveSchedule::on_pong(TimePoint now) {
   (void)now;
+  pong_seen_ = true;
   pong_deadline_ = TimePoint::max();
 }
 

@@ -77,6 +77,9 @@ Registration::Registration(RegistrationConfig config, RandomSource& random)
 void Registration::start(const LocalFlow& local, TimePoint now) {
   local_ = local;
   consecutive_failures_ = 0;
+  // A new flow has a public address of its own: what the next 200 shows is not a move.
+  public_.reset();
+  moved_ = false;
   if (state_ != RegistrationState::registered) {
     set_state(RegistrationState::registering, {});
   }
@@ -120,10 +123,10 @@ void Registration::send_register(TimePoint now, std::uint32_t expires_s) {
 std::string Registration::contact_value(std::uint32_t expires_s) const {
   (void)expires_s;
   sip::Uri contact = sip::Uri::sip(config_.aor.user, host_for_uri(local_.host), local_.port);
-  if (local_.transport == sip::Transport::tcp) {
-    sip::set_param(contact.params, "transport", "tcp");
-  } else if (local_.transport == sip::Transport::tls) {
-    contact.scheme = sip::UriScheme::Sips;
+  // RFC 3261 §19.1.1: the transport the flow uses, so requests to us come back over it.
+  // TLS is named by ;transport=tls rather than sips:, which would promise TLS on every hop.
+  if (local_.transport != sip::Transport::udp) {
+    sip::set_param(contact.params, "transport", transport_param(local_.transport));
   }
   sip::set_flag_param(contact.params, "ob");
   std::string out = "<" + contact.to_string() + ">";
@@ -243,22 +246,22 @@ void Registration::on_success(const sip::Message& response, TimePoint now) {
   flow_timer_s_ = response.flow_timer_s();
 
   // The address the registrar saw us at (RFC 3581 §4). A change means our NAT gave us a new
-  // mapping, and the registrar's binding points at a dead flow: register again at once.
+  // mapping: the owner registers again at once from a fresh flow.
   std::optional<sip::Peer> seen;
   if (auto via = response.top_via()) {
     if (auto received = via->received(); received && via->rport()) {
       seen = sip::Peer{std::string(*received), *via->rport(), local_.transport};
     }
   }
-  const bool moved = seen && public_ && *seen != *public_;
+  if (seen && public_ && *seen != *public_) {
+    moved_ = true;
+  }
   if (seen && seen != public_) {
     public_ = seen;
     status_changed_ = true;
   }
+  ++bindings_;
   set_state(RegistrationState::registered, {});
-  if (moved) {
-    send_register(now, config_.expires_s);
-  }
 }
 
 void Registration::on_failure(bool timed_out, TimePoint now) {
@@ -271,6 +274,25 @@ void Registration::on_failure(bool timed_out, TimePoint now) {
     return;
   }
   schedule_retry(now, timed_out ? "server unreachable" : "cannot send to the server");
+}
+
+void Registration::on_flow_failure(std::string reason, TimePoint now) {
+  (void)now;
+  awaiting_response_ = false;
+  // No retry timer: the flow's owner reconnects with its own back-off and registers again
+  // from the new flow (start()).
+  next_action_ = TimePoint::max();
+  if (state_ == RegistrationState::unregistering) {
+    set_state(RegistrationState::unregistered, {});
+    return;
+  }
+  if (state_ == RegistrationState::registered) {
+    // The binding lasts until it expires: stay registered, but say what failed.
+    reason_ = std::move(reason);
+    status_changed_ = true;
+    return;
+  }
+  set_state(RegistrationState::failed, std::move(reason));
 }
 
 void Registration::schedule_retry(TimePoint now, std::string reason) {

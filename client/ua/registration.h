@@ -1,9 +1,9 @@
 // Registration: one account's binding at its registrar (RFC 3261 §10.2), made for a client
 // behind NAT: rport on every REGISTER (RFC 3581), an RFC 5626 instance-id and reg-id so the
 // registrar keeps the binding on the flow the REGISTER came in on, refresh before expiry,
-// an immediate re-registration when the public address seen by the registrar changes, and
-// back-off after failures (RFC 5626 §4.5). Sans-IO: responses, failures and the time go in;
-// REGISTER requests and status changes come out.
+// a report when the public address seen by the registrar changes (the owner opens a fresh
+// flow and registers from it), and back-off after failures (RFC 5626 §4.5). Sans-IO: responses,
+// failures and the time go in; REGISTER requests and status changes come out.
 #pragma once
 
 #include "protocol/core/random.h"
@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace tipring::client {
 
@@ -56,7 +57,8 @@ class Registration {
 public:
   Registration(RegistrationConfig config, RandomSource& random);
 
-  // Registers from `local`; also used after a network change with the new local flow.
+  // Registers from `local`; also used after a network change with the new local flow, whose
+  // public address is learnt afresh.
   void start(const LocalFlow& local, TimePoint now);
   // Removes the binding (Expires: 0).
   void stop(TimePoint now);
@@ -65,6 +67,10 @@ public:
   void on_response(const sip::Message& response, TimePoint now);
   // The REGISTER got no answer (Timer F) or could not be sent.
   void on_failure(bool timed_out, TimePoint now);
+  // The flow itself failed (connection refused, certificate not trusted, ...): `reason` says
+  // why in words for a person. No retry is scheduled: the flow's owner calls start() again
+  // once it has a working flow.
+  void on_flow_failure(std::string reason, TimePoint now);
   void on_timer(TimePoint now);
 
   [[nodiscard]] TimePoint next_deadline() const;
@@ -72,6 +78,11 @@ public:
   [[nodiscard]] std::optional<sip::Message> poll_request();
   // True once after every change of state(), reason() or public_address().
   [[nodiscard]] bool take_status_change();
+  // True once after a 200 showed a public address other than the one known before: the
+  // NAT gave us a new mapping and the registrar's binding names a dead flow (RFC 5626 §4.4).
+  [[nodiscard]] bool take_public_address_moved() { return std::exchange(moved_, false); }
+  // Counts the 200s that created or refreshed the binding: the flow is proven at each.
+  [[nodiscard]] std::uint64_t binding_count() const { return bindings_; }
 
   [[nodiscard]] RegistrationState state() const { return state_; }
   // Why the last attempt failed, in words for a person ("wrong password", ...); empty
@@ -117,6 +128,8 @@ private:
   TimePoint next_action_ = TimePoint::max();  // refresh or retry
   unsigned consecutive_failures_ = 0;
   std::optional<sip::Peer> public_;
+  bool moved_ = false;
+  std::uint64_t bindings_ = 0;
   std::optional<std::uint32_t> flow_timer_s_;
 };
 

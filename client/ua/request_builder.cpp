@@ -30,6 +30,18 @@ std::string quote(std::string_view text) {
 
 }  // namespace
 
+std::string_view transport_param(sip::Transport transport) {
+  switch (transport) {
+    case sip::Transport::tcp:
+      return "tcp";
+    case sip::Transport::tls:
+      return "tls";
+    case sip::Transport::udp:
+      break;
+  }
+  return "udp";
+}
+
 std::string host_for_uri(std::string_view host) {
   if (host.find(':') != std::string_view::npos && !host.starts_with('[')) {
     return "[" + std::string(host) + "]";

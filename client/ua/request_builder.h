@@ -15,6 +15,8 @@ namespace tipring::client {
 
 // An IP literal as it goes into a URI or Via: IPv6 in brackets.
 std::string host_for_uri(std::string_view host);
+// The transport as a URI's transport parameter: "udp", "tcp" or "tls".
+std::string_view transport_param(sip::Transport transport);
 
 class RequestBuilder {
 public:

@@ -1,5 +1,7 @@
 #include "client/ua/user_agent.h"
 
+#include "client/ua/request_builder.h"
+
 #include <algorithm>
 
 namespace tipring::client {
@@ -85,7 +87,8 @@ UserAgent::UserAgent(UserAgentConfig config, RandomSource& random)
     : config_(std::move(config)),
       random_(random),
       layer_(random, sip::TransactionLayerConfig{config_.timers, true}),
-      keepalive_(config_.keepalive_interval, random) {
+      keepalive_(config_.keepalive_interval, random, config_.keepalive_method),
+      keepalive_call_id_(random.token(20)) {
   if (config_.registration) {
     registration_ = std::make_unique<Registration>(*config_.registration, random);
   }
@@ -120,6 +123,11 @@ void UserAgent::shutdown(TimePoint now) {
 
 void UserAgent::change_local_flow(const LocalFlow& local, TimePoint now) {
   config_.local = local;
+  // The keepalive restarts with the new binding, and the new flow's server may pong or not.
+  keepalive_.stop();
+  keepalive_.new_flow();
+  keepalive_running_ = false;
+  keepalive_tx_ = 0;
   if (registration_) {
     registration_->start(local, now);
   }
@@ -142,14 +150,38 @@ void UserAgent::on_datagram(std::string_view bytes, const sip::Peer& from, TimeP
   settle(now);
 }
 
+void UserAgent::on_message(sip::Message message, const sip::Peer& from, TimePoint now) {
+  (void)layer_.on_message(std::move(message), from, now);
+  settle(now);
+}
+
+void UserAgent::on_stream_keepalive(bool ping, const sip::Peer& from, TimePoint now) {
+  on_keepalive_bytes(ping ? "\r\n\r\n" : "\r\n", from, now);
+  settle(now);
+}
+
 void UserAgent::on_keepalive_bytes(std::string_view bytes, const sip::Peer& from, TimePoint now) {
   if (bytes.size() >= 4) {
     // A ping from the other end of the flow (RFC 5626 §4.4.1): answer with a pong.
     datagrams_.push_back(sip::Datagram{from, "\r\n", 0});
     return;
   }
-  keepalive_.expect_pongs(true);  // this server answers pings: a missing pong now counts
   keepalive_.on_pong(now);
+}
+
+void UserAgent::on_flow_failed(std::string reason, TimePoint now) {
+  keepalive_tx_ = 0;
+  if (registration_) {
+    // The REGISTER in flight died with the flow; its transaction's later error is not news.
+    registration_tx_ = 0;
+    registration_->on_flow_failure(std::move(reason), now);
+  }
+  settle(now);
+}
+
+void UserAgent::on_send_failed(sip::TransactionId transaction, TimePoint now) {
+  layer_.on_transport_error(transaction);
+  settle(now);
 }
 
 void UserAgent::on_timer(TimePoint now) {
@@ -162,12 +194,11 @@ void UserAgent::on_timer(TimePoint now) {
       case KeepaliveSchedule::Action::send_ping:
         datagrams_.push_back(sip::Datagram{registrar_peer(), "\r\n\r\n", 0});
         break;
+      case KeepaliveSchedule::Action::send_options:
+        send_keepalive_options(now);
+        break;
       case KeepaliveSchedule::Action::flow_failed:
-        keepalive_.stop();
-        keepalive_running_ = false;
-        if (registration_) {
-          registration_->start(config_.local, now);
-        }
+        flow_broken("the server stopped answering keepalives");
         break;
       case KeepaliveSchedule::Action::none:
         break;
@@ -220,18 +251,7 @@ void UserAgent::settle(TimePoint now) {
     dispatch(std::move(*event), now);
   }
   if (registration_) {
-    send_registration_requests(now);
-    if (registration_->take_status_change()) {
-      events_.push_back(UaEvent::of(UaEvent::Kind::registration_changed, 0));
-      const bool registered = registration_->state() == RegistrationState::registered;
-      if (registered && !keepalive_running_ && config_.keepalive_interval.count() > 0) {
-        keepalive_.start(now, registration_->flow_timer_s());
-        keepalive_running_ = true;
-      } else if (!registered && registration_->state() != RegistrationState::registering) {
-        keepalive_.stop();
-        keepalive_running_ = false;
-      }
-    }
+    follow_registration(now);
   }
   report_transfers(now);
   for (auto it = calls_.begin(); it != calls_.end();) {
@@ -241,6 +261,82 @@ void UserAgent::settle(TimePoint now) {
     } else {
       ++it;
     }
+  }
+}
+
+void UserAgent::follow_registration(TimePoint now) {
+  send_registration_requests(now);
+  const bool registered = registration_->state() == RegistrationState::registered;
+  if (registration_->take_status_change()) {
+    events_.push_back(UaEvent::of(UaEvent::Kind::registration_changed, 0));
+    if (!registered && registration_->state() != RegistrationState::registering) {
+      keepalive_.stop();
+      keepalive_running_ = false;
+    }
+  }
+  if (registration_->take_public_address_moved()) {
+    flow_broken("our public address changed");
+    return;
+  }
+  // Every 200 to a REGISTER proves the flow: the keepalive counts from there, at the
+  // interval the latest Flow-Timer asks for.
+  if (registered && registration_->binding_count() != bindings_seen_) {
+    bindings_seen_ = registration_->binding_count();
+    if (config_.keepalive_interval.count() > 0) {
+      keepalive_.start(now, registration_->flow_timer_s());
+      keepalive_running_ = true;
+    }
+  }
+}
+
+void UserAgent::flow_broken(std::string why) {
+  keepalive_.stop();
+  keepalive_running_ = false;
+  keepalive_tx_ = 0;
+  UaEvent event = UaEvent::of(UaEvent::Kind::flow_broken, 0);
+  event.detail = std::move(why);
+  events_.push_back(std::move(event));
+}
+
+void UserAgent::send_keepalive_options(TimePoint now) {
+  if (keepalive_tx_ != 0) {
+    return;  // the last one is still out; its timeout will tell
+  }
+  const sip::Uri target = config_.registration
+                              ? config_.registration->registrar
+                              : sip::Uri::sip({}, config_.aor.host, config_.aor.port);
+  RequestBuilder b(sip::Method::Options, target, random_);
+  b.via(config_.local.host, config_.local.port, config_.local.transport);
+  b.from(config_.display_name, config_.aor, random_.token(10));
+  b.to({}, target, {});
+  b.call_id(keepalive_call_id_);
+  b.cseq(++keepalive_cseq_);
+  b.header(sip::HeaderId::UserAgent, config_.user_agent);
+  auto tx = layer_.send_request(b.take(), registrar_peer(), now);
+  if (tx) {
+    keepalive_tx_ = *tx;
+  }
+}
+
+// Any final response proves the flow (RFC 3261 §11 OPTIONS; 404 or 405 from a registrar that
+// does not take OPTIONS for its domain still came back over it). Its Via shows our public
+// address; a change means the NAT rebound us.
+void UserAgent::on_keepalive_response(const sip::Message& response) {
+  if (!registration_ || !registration_->public_address()) {
+    return;
+  }
+  auto via = response.top_via();
+  if (!via) {
+    return;
+  }
+  auto received = via->received();
+  auto rport = via->rport();
+  if (!received || !rport) {
+    return;
+  }
+  const sip::Peer& known = *registration_->public_address();
+  if (known.host != *received || known.port != *rport) {
+    flow_broken("our public address changed");
   }
 }
 
@@ -294,6 +390,13 @@ void UserAgent::dispatch(sip::TransactionEvent event, TimePoint now) {
       on_request(event.transaction, *event.message, now);
       return;
     case Kind::response:
+      if (event.transaction == keepalive_tx_ && keepalive_tx_ != 0) {
+        if (event.message->status_code() >= 200) {
+          keepalive_tx_ = 0;
+          on_keepalive_response(*event.message);
+        }
+        return;
+      }
       if (event.transaction == registration_tx_ && registration_) {
         registration_->on_response(*event.message, now);
         if (event.message->status_code() >= 200) {
@@ -325,6 +428,10 @@ void UserAgent::dispatch(sip::TransactionEvent event, TimePoint now) {
       return;
     case Kind::timeout:
     case Kind::transport_error:
+      if (event.transaction == keepalive_tx_ && keepalive_tx_ != 0) {
+        flow_broken("the server stopped answering keepalives");
+        return;
+      }
       if (event.transaction == registration_tx_ && registration_) {
         registration_tx_ = 0;
         registration_->on_failure(event.kind == Kind::timeout, now);

@@ -33,11 +33,22 @@ public:
   void start(TimePoint now);
   // Hangs up every call and removes the registration.
   void shutdown(TimePoint now);
-  // The local address changed (network change): register again from `local` at once.
+  // A fresh flow replaced the old one (network change, new connection, moved public
+  // address): register again from `local` at once and relearn the keepalive.
   void change_local_flow(const LocalFlow& local, TimePoint now);
 
-  // Bytes received on the flow from `from` (a SIP message or a CRLF keepalive).
+  // Bytes received on a datagram flow from `from` (a SIP message or a CRLF keepalive).
   void on_datagram(std::string_view bytes, const sip::Peer& from, TimePoint now);
+  // A message framed from a stream flow (RFC 3261 §18.3) received from `from`.
+  void on_message(sip::Message message, const sip::Peer& from, TimePoint now);
+  // An RFC 5626 §4.4.1 keepalive framed from a stream flow: a ping (answered with a pong on
+  // the flow) or a pong (the answer to our ping).
+  void on_stream_keepalive(bool ping, const sip::Peer& from, TimePoint now);
+  // The flow failed before or while sending: `reason` in words for a person ("certificate
+  // not trusted", "server unreachable (connection refused)"). The registration reports it.
+  void on_flow_failed(std::string reason, TimePoint now);
+  // The transport could not send a datagram of `transaction`.
+  void on_send_failed(sip::TransactionId transaction, TimePoint now);
   void on_timer(TimePoint now);
   [[nodiscard]] TimePoint next_deadline() const;
   [[nodiscard]] std::optional<sip::Datagram> poll_datagram();
@@ -78,6 +89,10 @@ private:
   void respond(sip::TransactionId tx, const sip::Message& request, int status, TimePoint now);
   void on_keepalive_bytes(std::string_view bytes, const sip::Peer& from, TimePoint now);
   void send_registration_requests(TimePoint now);
+  void send_keepalive_options(TimePoint now);
+  void on_keepalive_response(const sip::Message& response);
+  void flow_broken(std::string why);
+  void follow_registration(TimePoint now);
   void report_transfers(TimePoint now);
   [[nodiscard]] CallSession* call_for_transaction(sip::TransactionId tx);
   [[nodiscard]] CallSession* call_for_dialog(const sip::DialogId& id);
@@ -92,6 +107,10 @@ private:
   sip::TransactionId registration_tx_ = 0;
   KeepaliveSchedule keepalive_;
   bool keepalive_running_ = false;
+  sip::TransactionId keepalive_tx_ = 0;  // the OPTIONS keepalive in flight
+  std::uint32_t keepalive_cseq_ = 0;
+  std::string keepalive_call_id_;
+  std::uint64_t bindings_seen_ = 0;  // Registration::binding_count() the keepalive follows
   std::map<CallHandle, std::unique_ptr<CallSession>> calls_;
   std::map<CallHandle, TransferLink> transfers_;  // by the call placed for a REFER
   CallHandle next_handle_ = 1;

@@ -65,7 +65,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadLine{{"--account", "a@b", "--reject", "404"}, "486 or 603"},
                       BadLine{{"--account", "a@b", "--reject", "486", "--auto-answer"}, "exclude"},
                       BadLine{{"--account", "a@b", "--codecs", "opus,g729"}, "g729"},
-                      BadLine{{"--account", "a@b", "--no-such-flag"}, "no-such-flag"}),
+                      BadLine{{"--account", "a@b", "--no-such-flag"}, "no-such-flag"},
+                      BadLine{{"--account", "a@b", "--keepalive-method", "stun"},
+                              "crlf or options"},
+                      BadLine{{"--account", "a@b", "--ca-file", "ca.pem"}, "--transport tls"}),
     [](const ::testing::TestParamInfo<BadLine>& param) {
       return "Case" + std::to_string(param.index);
     });
@@ -74,7 +77,8 @@ TEST(CliOptions, HelpDocumentsEveryEventAndExitCode) {
   auto r = parse({"--help"});
   ASSERT_FALSE(r.options);
   for (const char* word : {"registered", "registration-failed", "incoming", "ringing", "answered",
-                           "dtmf", "stats", "ended", "--password-file", "Exit codes"}) {
+                           "dtmf", "stats", "ended", "flow-renewed", "certificate not trusted",
+                           "--ca-file", "--keepalive-method", "--password-file", "Exit codes"}) {
     EXPECT_TRUE(r.help_text.contains(QString::fromUtf8(word))) << word;
   }
 }
@@ -84,6 +88,18 @@ TEST(CliOptions, KeepaliveZeroTurnsKeepalivesOff) {
   ASSERT_TRUE(r.options);
   EXPECT_EQ(r.options->keepalive_s, 0);
   EXPECT_EQ(r.options->transport, Transport::Tcp);
+}
+
+TEST(CliOptions, TlsTakesACaFileAndKeepalivesCanBeOptions) {
+  auto r = parse({"--account", "a@b", "--transport", "tls", "--ca-file", "/etc/ca.pem",
+                  "--keepalive-method", "OPTIONS"});
+  ASSERT_TRUE(r.options) << r.error.toStdString();
+  EXPECT_EQ(r.options->transport, Transport::Tls);
+  EXPECT_EQ(r.options->ca_file, QStringLiteral("/etc/ca.pem"));
+  EXPECT_TRUE(r.options->keepalive_options);
+  auto plain = parse({"--account", "a@b"});
+  ASSERT_TRUE(plain.options);
+  EXPECT_FALSE(plain.options->keepalive_options) << "CRLF pings by default";
 }
 
 }  // namespace

@@ -205,7 +205,7 @@ TEST_F(RegistrationTest, BackoffDoublesAndIsCapped) {
   }
 }
 
-TEST_F(RegistrationTest, ChangedPublicAddressTriggersImmediateReRegistration) {
+TEST_F(RegistrationTest, ChangedPublicAddressIsReportedOnceForAFreshFlow) {
   FakeRegistrar registrar("pw");
   Registration reg(config("pw"), random);
   reg.start(kLocal, now);
@@ -216,10 +216,13 @@ TEST_F(RegistrationTest, ChangedPublicAddressTriggersImmediateReRegistration) {
   now = reg.next_deadline();
   reg.on_timer(now);
   // The refresh comes 480 s later, after the registrar's 5-minute nonce lifetime: a stale
-  // challenge is answered without a fuss, then the 200 reveals the new port, and the
-  // client registers once more at once so the binding names the live flow.
-  EXPECT_EQ(exchange(reg, registrar), 3);
+  // challenge is answered without a fuss, then the 200 reveals the new port, which the
+  // owner learns once so that it registers again from a fresh flow.
+  EXPECT_FALSE(reg.take_public_address_moved());
+  EXPECT_EQ(exchange(reg, registrar), 2);
   EXPECT_EQ(reg.public_address()->port, 40999);
+  EXPECT_TRUE(reg.take_public_address_moved());
+  EXPECT_FALSE(reg.take_public_address_moved());
   EXPECT_EQ(reg.state(), RegistrationState::registered);
   EXPECT_TRUE(reg.reason().empty());
 }
@@ -295,6 +298,66 @@ INSTANTIATE_TEST_SUITE_P(Table, RegistrationReasons,
                          [](const ::testing::TestParamInfo<ReasonCase>& param) {
                            return "Code" + std::to_string(param.param.code);
                          });
+
+struct StreamContactCase {
+  sip::Transport transport;
+  std::string_view via_protocol;
+  std::string_view contact_transport;
+};
+
+class RegistrationOverStreams : public ::testing::TestWithParam<StreamContactCase> {};
+
+TEST_P(RegistrationOverStreams, ViaAndContactNameTheFlowsTransport) {
+  SeededRandom random{1};
+  Registration reg(config("pw"), random);
+  reg.start(LocalFlow{"198.18.1.10", 40123, GetParam().transport}, TimePoint{});
+  auto request = reg.poll_request();
+  ASSERT_TRUE(request);
+  auto parsed = *sip::Message::parse(request->serialize());
+  EXPECT_EQ(parsed.top_via()->transport, GetParam().via_protocol);
+  EXPECT_TRUE(parsed.top_via()->has_rport());
+  const std::string contact(*parsed.find(sip::HeaderId::Contact));
+  EXPECT_NE(contact.find("<sip:alice@198.18.1.10:40123;"), std::string::npos) << contact;
+  EXPECT_NE(contact.find(GetParam().contact_transport), std::string::npos) << contact;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, RegistrationOverStreams,
+    ::testing::Values(StreamContactCase{sip::Transport::tcp, "TCP", ";transport=tcp"},
+                      StreamContactCase{sip::Transport::tls, "TLS", ";transport=tls"}));
+
+TEST_F(RegistrationTest, FlowFailureBeforeAnyBindingFailsWithItsReasonAndWaitsForANewFlow) {
+  Registration reg(config("pw"), random);
+  reg.start(kLocal, now);
+  ASSERT_TRUE(reg.poll_request());
+  (void)reg.take_status_change();
+  reg.on_flow_failure("certificate not trusted", now);
+  EXPECT_EQ(reg.state(), RegistrationState::failed);
+  EXPECT_EQ(reg.reason(), "certificate not trusted");
+  EXPECT_TRUE(reg.take_status_change());
+  EXPECT_EQ(reg.next_deadline(), TimePoint::max()) << "the flow's owner retries, not a timer";
+  reg.on_flow_failure("certificate not trusted", now + 5s);
+  EXPECT_FALSE(reg.take_status_change()) << "the same failure again is not news";
+  FakeRegistrar registrar("pw");
+  reg.start(kLocal, now + 10s);
+  exchange(reg, registrar);
+  EXPECT_EQ(reg.state(), RegistrationState::registered);
+  EXPECT_TRUE(reg.reason().empty());
+}
+
+TEST_F(RegistrationTest, FlowFailureWhileRegisteredKeepsTheBindingAndSaysWhy) {
+  FakeRegistrar registrar("pw");
+  Registration reg(config("pw"), random);
+  reg.start(kLocal, now);
+  exchange(reg, registrar);
+  reg.on_flow_failure("connection closed by the server", now + 1s);
+  EXPECT_EQ(reg.state(), RegistrationState::registered);
+  EXPECT_EQ(reg.reason(), "connection closed by the server");
+  // Without a new flow the binding runs out.
+  reg.on_timer(now + 600s);
+  EXPECT_EQ(reg.state(), RegistrationState::failed);
+  EXPECT_EQ(reg.reason(), "registration expired");
+}
 
 }  // namespace
 }  // namespace tipring::client
