@@ -6,6 +6,12 @@
 #include "protocol/sip/syntax.h"
 #include "protocol/sip/views.h"
 
+#include <bit>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tipring::sip {
 
 class MessageParser {
@@ -262,6 +268,29 @@ Result<void> MessageParser::status_line(std::string_view line) {
 
 Result<void> MessageParser::header_line(std::string_view line) {
   // message-header = field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS
+#if defined(__SSE2__)
+  // Most names are known and end at a ':' within sixteen octets. A name that resolves to a
+  // known id is one of the canonical (token) names in some case, so it needs no octet-by-
+  // octet token check; every other line takes the general path below.
+  const char* const first = line.data();
+  if (m_.buffer_.data() + m_.buffer_.size() - first >= 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(first));
+    const auto colons =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(':'))));
+    if (colons != 0) {
+      const auto colon = static_cast<std::size_t>(std::countr_zero(colons));
+      const HeaderId id = colon < line.size() ? header_id(line.substr(0, colon)) : HeaderId::Other;
+      if (id != HeaderId::Other) {
+        Message::StoredHeader h;
+        h.id = id;
+        h.name = m_.span_of(line.substr(0, colon));
+        h.value = m_.span_of(syntax::trim_lws(line.substr(colon + 1)));
+        m_.headers_.push_back(h);
+        return {};
+      }
+    }
+  }
+#endif
   std::size_t end = 0;
   while (end < line.size() && syntax::is_token_char(line[end])) {
     ++end;
