@@ -370,18 +370,24 @@ Result<void> MessageParser::index(Message& m, bool strict) {
         if (!ok) {
           break;
         }
-        auto v = views::parse_single_name_addr(
-            value, is_from ? "RFC 3261 §25.1 From" : "RFC 3261 §25.1 To");
-        if (!v) {
-          ok = tl::unexpected(v.error());
-          break;
+        // The one-pass scan in place first (no Result to copy the view through).
+        views::NameAddrView v;
+        syntax::Scanner s{value, 0};
+        if (!views::scan_common_name_addr(s, v) || !s.done()) {
+          auto full = views::parse_single_name_addr(
+              value, is_from ? "RFC 3261 §25.1 From" : "RFC 3261 §25.1 To");
+          if (!full) {
+            ok = tl::unexpected(full.error());
+            break;
+          }
+          v = *full;
         }
-        if (v->tag.has_value) {
-          if (v->tag.quoted()) {
+        if (v.tag.has_value) {
+          if (v.tag.quoted()) {
             ok = fail("RFC 3261 §25.1 tag-param", "a tag is a token, not a quoted-string");
             break;
           }
-          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v->tag.value);
+          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v.tag.value);
         }
         break;
       }

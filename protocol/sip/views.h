@@ -83,6 +83,13 @@ struct ViaView {
 
 // Parses one via-parm at the scanner; stops before a following COMMA or the end.
 Result<ViaView> parse_via(syntax::Scanner& s);
+// The full grammar alone (the tests check the one-pass scan against it).
+Result<ViaView> parse_via_full(syntax::Scanner& s);
+// The common shape of a via-parm in one pass: "SIP/2.0/" transport SP host [":" port]
+// followed by token-valued params written without LWS, ending the text or before a COMMA.
+// Returns false, leaving the scanner alone, for anything else; whatever it accepts, the
+// full grammar accepts with the same views and end position.
+bool scan_common_via(syntax::Scanner& s, ViaView& out);
 
 // Grammar checks without building the owning values (the parser validates every known
 // header field; callers ask for typed values only when they need them).

@@ -1,6 +1,6 @@
 // The parser's one-pass shortcuts (views::scan_host with SSE2, scan_common_sip_uri,
-// scan_common_name_addr) against the full grammar: every text a shortcut accepts must be
-// accepted by the full grammar with the same views, and every other text must fall through
+// scan_common_name_addr, scan_common_via) against the full grammar: every text a shortcut accepts
+// must be accepted by the full grammar with the same views, and every other text must fall through
 // to it. Checked over seeds and all their one-octet mutations (deletions, insertions and
 // replacements with the octets that matter to the grammar).
 #include "protocol/sip/syntax.h"
@@ -243,6 +243,44 @@ TEST(OnePassScan, CommonNameAddrAgreesWithTheFullGrammar) {
       EXPECT_EQ(fast.tag.has_value, full->tag.has_value) << text;
       expect_same_view(fast.tag.name, full->tag.name, text, "tag name");
       expect_same_view(fast.tag.value, full->tag.value, text, "tag value");
+    }
+  }
+  EXPECT_GT(accepted, 500U);
+}
+
+TEST(OnePassScan, CommonViaAgreesWithTheFullGrammar) {
+  constexpr std::string_view kSeeds[] = {
+      "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;rport",
+      "SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74b43;received=192.0.2.101",
+      "sip/2.0/tls proxy.example.com;branch=z9hG4bKx;ttl=16;maddr=224.2.0.1;rport=5061",
+      "SIP/2.0/UDP 192.0.2.1;BRANCH=a;branch=b,SIP/2.0/UDP 192.0.2.2;branch=c",
+      "SIP / 2.0 / UDP host.example.com:5060 ;branch=z",
+      "SIP/2.0/UDP [2001:db8::9]:5060;branch=z;received=2001:db8::9",
+      "SIP/2.0/UDP host;rport;x=\"quoted\";branch=z",
+  };
+  std::size_t accepted = 0;
+  for (std::string_view seed : kSeeds) {
+    for (const std::string& text : one_octet_mutations(seed)) {
+      syntax::Scanner fast_scanner{text, 0};
+      ViaView fast;
+      if (!scan_common_via(fast_scanner, fast)) {
+        EXPECT_EQ(fast_scanner.pos, 0U) << text;
+        continue;
+      }
+      ++accepted;
+      syntax::Scanner full_scanner{text, 0};
+      auto full = parse_via_full(full_scanner);
+      ASSERT_TRUE(full) << text << ": " << full.error().describe();
+      EXPECT_EQ(fast_scanner.pos, full_scanner.pos) << text;
+      expect_same_view(fast.protocol_name, full->protocol_name, text, "protocol");
+      expect_same_view(fast.protocol_version, full->protocol_version, text, "version");
+      expect_same_view(fast.transport, full->transport, text, "transport");
+      expect_same_view(fast.host, full->host, text, "host");
+      EXPECT_EQ(fast.port, full->port) << text;
+      expect_same_view(fast.params, full->params, text, "params");
+      EXPECT_EQ(fast.branch.has_value, full->branch.has_value) << text;
+      expect_same_view(fast.branch.name, full->branch.name, text, "branch name");
+      expect_same_view(fast.branch.value, full->branch.value, text, "branch");
     }
   }
   EXPECT_GT(accepted, 500U);
