@@ -84,8 +84,12 @@ Result<void> check_call_id(std::string_view value) {
 Result<void> check_name_addr_list(std::string_view value, bool bracketed_only,
                                   std::string_view rule) {
   syntax::Scanner s{value, 0};
+  views::NameAddrView common;
   do {
-    auto v = views::parse_name_addr(s, rule);
+    if (views::scan_common_name_addr(s, common)) {
+      continue;  // bracketed, and checked in place (no Result to copy the view through)
+    }
+    auto v = views::parse_name_addr_full(s, rule);
     if (!v) {
       return tl::unexpected(v.error());
     }
@@ -211,11 +215,14 @@ Result<void> MessageParser::request_line(std::string_view line) {
   if (!syntax::is_token(method)) {
     return fail(kRequestLine, "the method is not a token");
   }
-  if (uri.empty() || version.find_first_of(" \t") != std::string_view::npos ||
-      uri.find('\t') != std::string_view::npos) {
+  // A well-formed line passes the first test; the others name what is wrong with the rest.
+  const bool well_formed =
+      !uri.empty() && valid_sip_version(version) && uri.find('\t') == std::string_view::npos;
+  if (!well_formed && (uri.empty() || version.find_first_of(" \t") != std::string_view::npos ||
+                       uri.find('\t') != std::string_view::npos)) {
     return fail(kRequestLine, "elements must be separated by exactly one SP, with no LWS");
   }
-  if (!valid_sip_version(version)) {
+  if (!well_formed) {
     if (looks_like_sip_version(version)) {
       return fail(rules::kSipVersion, syntax::cat("'", version, "' is not SIP/2.0"));
     }
