@@ -267,7 +267,7 @@ void Message::insert_header(std::size_t index, HeaderId id, std::string_view nam
   h.name = append(name);
   h.value = append(syntax::trim_lws(value));
   headers_.insert(headers_.begin() + static_cast<std::ptrdiff_t>(index), h);
-  reindex();
+  reindex(id);
 }
 
 void Message::add_header(HeaderId id, std::string_view value) {
@@ -304,7 +304,7 @@ void Message::set_header(HeaderId id, std::string_view value) {
 
 std::size_t Message::remove_headers(HeaderId id) {
   auto removed = std::erase_if(headers_, [id](const StoredHeader& h) { return h.id == id; });
-  reindex();
+  reindex(id);
   return removed;
 }
 
@@ -330,7 +330,7 @@ bool Message::remove_first_value(HeaderId id) {
     } else {
       headers_[i].value = append(syntax::trim_lws(remainder));
     }
-    reindex();
+    reindex(id);
     return true;
   }
   return false;

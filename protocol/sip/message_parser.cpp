@@ -18,8 +18,9 @@ class MessageParser {
 public:
   MessageParser(Message& m, Framing framing) : m_(m), framing_(framing) {}
   Result<void> run();
-  // Validates (strict) or just indexes (lenient) the hot and typed header fields.
-  static Result<void> index(Message& m, bool strict);
+  // Validates (strict) or just indexes (lenient) the hot and typed header fields; with
+  // `only` set, re-derives just the hot fields of that header (after a mutation).
+  static Result<void> index(Message& m, bool strict, HeaderId only = HeaderId::Other);
   // Checks that need the whole message: mandatory fields, CSeq against the method, and the
   // grammar of the other typed header fields.
   static Result<void> check_message(const Message& m);
@@ -319,15 +320,32 @@ Result<void> MessageParser::header_line(std::string_view line) {
   return {};
 }
 
-Result<void> MessageParser::index(Message& m, bool strict) {
-  m.call_id_ = {};
-  m.cseq_method_text_ = {};
-  m.cseq_number_ = 0;
-  m.cseq_method_ = Method::Unknown;
-  m.branch_ = m.via_transport_ = m.via_host_ = m.from_tag_ = m.to_tag_ = {};
-  m.via_port_.reset();
-  m.max_forwards_.reset();
-  m.content_length_.reset();
+Result<void> MessageParser::index(Message& m, bool strict, HeaderId only) {
+  const bool all = only == HeaderId::Other;
+  if (all || only == HeaderId::CallId) {
+    m.call_id_ = {};
+  }
+  if (all || only == HeaderId::CSeq) {
+    m.cseq_method_text_ = {};
+    m.cseq_number_ = 0;
+    m.cseq_method_ = Method::Unknown;
+  }
+  if (all || only == HeaderId::Via) {
+    m.branch_ = m.via_transport_ = m.via_host_ = {};
+    m.via_port_.reset();
+  }
+  if (all || only == HeaderId::From) {
+    m.from_tag_ = {};
+  }
+  if (all || only == HeaderId::To) {
+    m.to_tag_ = {};
+  }
+  if (all || only == HeaderId::MaxForwards) {
+    m.max_forwards_.reset();
+  }
+  if (all || only == HeaderId::ContentLength) {
+    m.content_length_.reset();
+  }
   bool seen[static_cast<std::size_t>(HeaderId::Count_)] = {};
   auto single = [&](HeaderId id, std::string_view name) -> Result<void> {
     bool& was = seen[static_cast<std::size_t>(id)];
@@ -338,6 +356,9 @@ Result<void> MessageParser::index(Message& m, bool strict) {
     return {};
   };
   for (const Message::StoredHeader& h : m.headers_) {
+    if (!all && h.id != only) {
+      continue;
+    }
     std::string_view value = m.view(h.value);
     Result<void> ok;
     switch (h.id) {
@@ -564,8 +585,20 @@ Result<Message> Message::parse(std::string&& bytes, Framing framing) {
   return m;
 }
 
-void Message::reindex() {
-  (void)MessageParser::index(*this, false);
+void Message::reindex(HeaderId id) {
+  switch (id) {
+    case HeaderId::Via:
+    case HeaderId::From:
+    case HeaderId::To:
+    case HeaderId::CallId:
+    case HeaderId::CSeq:
+    case HeaderId::MaxForwards:
+    case HeaderId::ContentLength:
+      (void)MessageParser::index(*this, false, id);
+      break;
+    default:
+      break;  // not a hot field: nothing picked out of it
+  }
 }
 
 }  // namespace tipring::sip
