@@ -7,6 +7,9 @@
 #include "protocol/sip/views.h"
 
 #include <bit>
+#include <cstdint>
+#include <cstring>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -59,8 +62,56 @@ bool looks_like_sip_version(std::string_view v) {
          v.substr(dot + 1).find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+#if defined(__SSE2__)
+// callid = word [ "@" word ] for values under 64 octets, from SSE2 class masks: true if
+// valid, nullopt otherwise (longer values, and errors, which the scalar check names).
+std::optional<bool> call_id_by_masks(std::string_view value) {
+  const std::size_t n = value.size();
+  if (n == 0 || n >= 64) {
+    return std::nullopt;
+  }
+  std::uint64_t word = 0;
+  std::uint64_t at = 0;
+  for (std::size_t block = 0; block < n; block += 16) {
+    char tail[16] = {};
+    const char* octets = value.data() + block;
+    if (block + 16 > n) {
+      std::memcpy(tail, octets, n - block);
+      octets = tail;
+    }
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(octets));
+    auto is = [&x](char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+    // word = the visible octets %x21-7E but # $ & , ; = @ ^ | (signed compares: octets
+    // >= 0x80 are negative and not visible ASCII).
+    const __m128i visible = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x20)),
+                                          _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F)));
+    const __m128i excluded =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(is('#'), is('$')), _mm_or_si128(is('&'), is(','))),
+                     _mm_or_si128(_mm_or_si128(is(';'), is('=')),
+                                  _mm_or_si128(_mm_or_si128(is('@'), is('^')), is('|'))));
+    const auto shift = static_cast<unsigned>(block);
+    word |= static_cast<std::uint64_t>(
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(excluded, visible))))
+            << shift;
+    at |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is('@')))) << shift;
+  }
+  const std::uint64_t all = (std::uint64_t{1} << n) - 1;
+  word &= all;
+  at &= all;
+  // Every octet a word octet but at most one "@", which neither starts nor ends the value.
+  const bool ok = (word | at) == all &&
+                  (at == 0 || ((at & (at - 1)) == 0 && (at & 1) == 0 && (at >> (n - 1)) == 0));
+  return ok ? std::optional<bool>(true) : std::nullopt;
+}
+#endif
+
 Result<void> check_call_id(std::string_view value) {
   // callid = word [ "@" word ]
+#if defined(__SSE2__)
+  if (call_id_by_masks(value)) {
+    return {};
+  }
+#endif
   std::size_t at = value.find('@');
   auto word_ok = [](std::string_view w) {
     if (w.empty()) {
