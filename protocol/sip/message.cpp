@@ -46,25 +46,6 @@ void append_number(std::string& out, std::uint64_t n) {
   out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
-// The header fields MessageParser::index picks hot values from. Adding or removing any
-// other field leaves those values as they were (spans index buffer_, which only grows), so
-// it needs no re-index: a proxy adding Record-Route or a registrar adding challenges and
-// Contacts no longer re-reads the whole message for each.
-bool is_indexed(HeaderId id) {
-  switch (id) {
-    case HeaderId::Via:
-    case HeaderId::From:
-    case HeaderId::To:
-    case HeaderId::CallId:
-    case HeaderId::CSeq:
-    case HeaderId::MaxForwards:
-    case HeaderId::ContentLength:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 Message::Span Message::append(std::string_view text) {
@@ -286,9 +267,7 @@ void Message::insert_header(std::size_t index, HeaderId id, std::string_view nam
   h.name = append(name);
   h.value = append(syntax::trim_lws(value));
   headers_.insert(headers_.begin() + static_cast<std::ptrdiff_t>(index), h);
-  if (is_indexed(id)) {
-    reindex();
-  }
+  reindex(id);
 }
 
 void Message::add_header(HeaderId id, std::string_view value) {
@@ -325,9 +304,7 @@ void Message::set_header(HeaderId id, std::string_view value) {
 
 std::size_t Message::remove_headers(HeaderId id) {
   auto removed = std::erase_if(headers_, [id](const StoredHeader& h) { return h.id == id; });
-  if (removed > 0 && is_indexed(id)) {
-    reindex();
-  }
+  reindex(id);
   return removed;
 }
 
@@ -353,9 +330,7 @@ bool Message::remove_first_value(HeaderId id) {
     } else {
       headers_[i].value = append(syntax::trim_lws(remainder));
     }
-    if (is_indexed(id)) {
-      reindex();
-    }
+    reindex(id);
     return true;
   }
   return false;

@@ -168,8 +168,9 @@ private:
     return {static_cast<std::uint32_t>(inside_buffer.data() - buffer_.data()),
             static_cast<std::uint32_t>(inside_buffer.size())};
   }
-  // Re-derives the hot fields after a mutation (lenient: malformed values are skipped).
-  void reindex();
+  // Re-derives the hot fields of header `id` after a mutation of those header fields
+  // (lenient: malformed values are skipped); the others cannot have changed.
+  void reindex(HeaderId id);
   void insert_header(std::size_t index, HeaderId id, std::string_view name, std::string_view value);
 
   std::string buffer_;

@@ -6,14 +6,24 @@
 #include "protocol/sip/syntax.h"
 #include "protocol/sip/views.h"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tipring::sip {
 
 class MessageParser {
 public:
   MessageParser(Message& m, Framing framing) : m_(m), framing_(framing) {}
   Result<void> run();
-  // Validates (strict) or just indexes (lenient) the hot and typed header fields.
-  static Result<void> index(Message& m, bool strict);
+  // Validates (strict) or just indexes (lenient) the hot and typed header fields; with
+  // `only` set, re-derives just the hot fields of that header (after a mutation).
+  static Result<void> index(Message& m, bool strict, HeaderId only = HeaderId::Other);
   // Checks that need the whole message: mandatory fields, CSeq against the method, and the
   // grammar of the other typed header fields.
   static Result<void> check_message(const Message& m);
@@ -52,8 +62,56 @@ bool looks_like_sip_version(std::string_view v) {
          v.substr(dot + 1).find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+#if defined(__SSE2__)
+// callid = word [ "@" word ] for values under 64 octets, from SSE2 class masks: true if
+// valid, nullopt otherwise (longer values, and errors, which the scalar check names).
+std::optional<bool> call_id_by_masks(std::string_view value) {
+  const std::size_t n = value.size();
+  if (n == 0 || n >= 64) {
+    return std::nullopt;
+  }
+  std::uint64_t word = 0;
+  std::uint64_t at = 0;
+  for (std::size_t block = 0; block < n; block += 16) {
+    char tail[16] = {};
+    const char* octets = value.data() + block;
+    if (block + 16 > n) {
+      std::memcpy(tail, octets, n - block);
+      octets = tail;
+    }
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(octets));
+    auto is = [&x](char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+    // word = the visible octets %x21-7E but # $ & , ; = @ ^ | (signed compares: octets
+    // >= 0x80 are negative and not visible ASCII).
+    const __m128i visible = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x20)),
+                                          _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F)));
+    const __m128i excluded =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(is('#'), is('$')), _mm_or_si128(is('&'), is(','))),
+                     _mm_or_si128(_mm_or_si128(is(';'), is('=')),
+                                  _mm_or_si128(_mm_or_si128(is('@'), is('^')), is('|'))));
+    const auto shift = static_cast<unsigned>(block);
+    word |= static_cast<std::uint64_t>(
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(excluded, visible))))
+            << shift;
+    at |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is('@')))) << shift;
+  }
+  const std::uint64_t all = (std::uint64_t{1} << n) - 1;
+  word &= all;
+  at &= all;
+  // Every octet a word octet but at most one "@", which neither starts nor ends the value.
+  const bool ok = (word | at) == all &&
+                  (at == 0 || ((at & (at - 1)) == 0 && (at & 1) == 0 && (at >> (n - 1)) == 0));
+  return ok ? std::optional<bool>(true) : std::nullopt;
+}
+#endif
+
 Result<void> check_call_id(std::string_view value) {
   // callid = word [ "@" word ]
+#if defined(__SSE2__)
+  if (call_id_by_masks(value)) {
+    return {};
+  }
+#endif
   std::size_t at = value.find('@');
   auto word_ok = [](std::string_view w) {
     if (w.empty()) {
@@ -78,8 +136,12 @@ Result<void> check_call_id(std::string_view value) {
 Result<void> check_name_addr_list(std::string_view value, bool bracketed_only,
                                   std::string_view rule) {
   syntax::Scanner s{value, 0};
+  views::NameAddrView common;
   do {
-    auto v = views::parse_name_addr(s, rule);
+    if (views::scan_common_name_addr(s, common)) {
+      continue;  // bracketed, and checked in place (no Result to copy the view through)
+    }
+    auto v = views::parse_name_addr_full(s, rule);
     if (!v) {
       return tl::unexpected(v.error());
     }
@@ -205,11 +267,14 @@ Result<void> MessageParser::request_line(std::string_view line) {
   if (!syntax::is_token(method)) {
     return fail(kRequestLine, "the method is not a token");
   }
-  if (uri.empty() || version.find_first_of(" \t") != std::string_view::npos ||
-      uri.find('\t') != std::string_view::npos) {
+  // A well-formed line passes the first test; the others name what is wrong with the rest.
+  const bool well_formed =
+      !uri.empty() && valid_sip_version(version) && uri.find('\t') == std::string_view::npos;
+  if (!well_formed && (uri.empty() || version.find_first_of(" \t") != std::string_view::npos ||
+                       uri.find('\t') != std::string_view::npos)) {
     return fail(kRequestLine, "elements must be separated by exactly one SP, with no LWS");
   }
-  if (!valid_sip_version(version)) {
+  if (!well_formed) {
     if (looks_like_sip_version(version)) {
       return fail(rules::kSipVersion, syntax::cat("'", version, "' is not SIP/2.0"));
     }
@@ -262,6 +327,29 @@ Result<void> MessageParser::status_line(std::string_view line) {
 
 Result<void> MessageParser::header_line(std::string_view line) {
   // message-header = field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS
+#if defined(__SSE2__)
+  // Most names are known and end at a ':' within sixteen octets. A name that resolves to a
+  // known id is one of the canonical (token) names in some case, so it needs no octet-by-
+  // octet token check; every other line takes the general path below.
+  const char* const first = line.data();
+  if (m_.buffer_.data() + m_.buffer_.size() - first >= 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(first));
+    const auto colons =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(':'))));
+    if (colons != 0) {
+      const auto colon = static_cast<std::size_t>(std::countr_zero(colons));
+      const HeaderId id = colon < line.size() ? header_id(line.substr(0, colon)) : HeaderId::Other;
+      if (id != HeaderId::Other) {
+        Message::StoredHeader h;
+        h.id = id;
+        h.name = m_.span_of(line.substr(0, colon));
+        h.value = m_.span_of(syntax::trim_lws(line.substr(colon + 1)));
+        m_.headers_.push_back(h);
+        return {};
+      }
+    }
+  }
+#endif
   std::size_t end = 0;
   while (end < line.size() && syntax::is_token_char(line[end])) {
     ++end;
@@ -283,15 +371,32 @@ Result<void> MessageParser::header_line(std::string_view line) {
   return {};
 }
 
-Result<void> MessageParser::index(Message& m, bool strict) {
-  m.call_id_ = {};
-  m.cseq_method_text_ = {};
-  m.cseq_number_ = 0;
-  m.cseq_method_ = Method::Unknown;
-  m.branch_ = m.via_transport_ = m.via_host_ = m.from_tag_ = m.to_tag_ = {};
-  m.via_port_.reset();
-  m.max_forwards_.reset();
-  m.content_length_.reset();
+Result<void> MessageParser::index(Message& m, bool strict, HeaderId only) {
+  const bool all = only == HeaderId::Other;
+  if (all || only == HeaderId::CallId) {
+    m.call_id_ = {};
+  }
+  if (all || only == HeaderId::CSeq) {
+    m.cseq_method_text_ = {};
+    m.cseq_number_ = 0;
+    m.cseq_method_ = Method::Unknown;
+  }
+  if (all || only == HeaderId::Via) {
+    m.branch_ = m.via_transport_ = m.via_host_ = {};
+    m.via_port_.reset();
+  }
+  if (all || only == HeaderId::From) {
+    m.from_tag_ = {};
+  }
+  if (all || only == HeaderId::To) {
+    m.to_tag_ = {};
+  }
+  if (all || only == HeaderId::MaxForwards) {
+    m.max_forwards_.reset();
+  }
+  if (all || only == HeaderId::ContentLength) {
+    m.content_length_.reset();
+  }
   bool seen[static_cast<std::size_t>(HeaderId::Count_)] = {};
   auto single = [&](HeaderId id, std::string_view name) -> Result<void> {
     bool& was = seen[static_cast<std::size_t>(id)];
@@ -302,6 +407,9 @@ Result<void> MessageParser::index(Message& m, bool strict) {
     return {};
   };
   for (const Message::StoredHeader& h : m.headers_) {
+    if (!all && h.id != only) {
+      continue;
+    }
     std::string_view value = m.view(h.value);
     Result<void> ok;
     switch (h.id) {
@@ -341,18 +449,24 @@ Result<void> MessageParser::index(Message& m, bool strict) {
         if (!ok) {
           break;
         }
-        auto v = views::parse_single_name_addr(
-            value, is_from ? "RFC 3261 §25.1 From" : "RFC 3261 §25.1 To");
-        if (!v) {
-          ok = tl::unexpected(v.error());
-          break;
+        // The one-pass scan in place first (no Result to copy the view through).
+        views::NameAddrView v;
+        syntax::Scanner s{value, 0};
+        if (!views::scan_common_name_addr(s, v) || !s.done()) {
+          auto full = views::parse_single_name_addr(
+              value, is_from ? "RFC 3261 §25.1 From" : "RFC 3261 §25.1 To");
+          if (!full) {
+            ok = tl::unexpected(full.error());
+            break;
+          }
+          v = *full;
         }
-        if (v->tag.has_value) {
-          if (v->tag.quoted()) {
+        if (v.tag.has_value) {
+          if (v.tag.quoted()) {
             ok = fail("RFC 3261 §25.1 tag-param", "a tag is a token, not a quoted-string");
             break;
           }
-          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v->tag.value);
+          (is_from ? m.from_tag_ : m.to_tag_) = m.span_of(v.tag.value);
         }
         break;
       }
@@ -522,8 +636,20 @@ Result<Message> Message::parse(std::string&& bytes, Framing framing) {
   return m;
 }
 
-void Message::reindex() {
-  (void)MessageParser::index(*this, false);
+void Message::reindex(HeaderId id) {
+  switch (id) {
+    case HeaderId::Via:
+    case HeaderId::From:
+    case HeaderId::To:
+    case HeaderId::CallId:
+    case HeaderId::CSeq:
+    case HeaderId::MaxForwards:
+    case HeaderId::ContentLength:
+      (void)MessageParser::index(*this, false, id);
+      break;
+    default:
+      break;  // not a hot field: nothing picked out of it
+  }
 }
 
 }  // namespace tipring::sip

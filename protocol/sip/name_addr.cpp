@@ -6,7 +6,107 @@
 namespace tipring::sip {
 namespace views {
 
+bool scan_common_name_addr(syntax::Scanner& s, NameAddrView& v) {
+  const std::string_view t = s.text;
+  const std::size_t n = t.size();
+  std::size_t i = s.pos;
+  auto skip_lws = [&] {
+    while (i < n && syntax::has_scan_class(t[i], syntax::kLwsChar)) {
+      ++i;
+    }
+  };
+  auto skip_token = [&] {
+    while (i < n && syntax::is_token_char(t[i])) {
+      ++i;
+    }
+  };
+  skip_lws();
+  const std::size_t start = i;
+  if (i < n && t[i] == '"') {
+    syntax::Scanner quoted{t, i};
+    auto q = syntax::quoted_string(quoted, {});
+    if (!q) {
+      return false;
+    }
+    v.display_name = *q;
+    i = quoted.pos;
+    skip_lws();
+  } else if (i < n && t[i] != '<') {
+    std::size_t display_end = i;
+    while (true) {
+      const std::size_t token_start = i;
+      skip_token();
+      if (i == token_start) {
+        break;
+      }
+      display_end = i;
+      skip_lws();
+    }
+    v.display_name = t.substr(start, display_end - start);
+  }
+  if (i >= n || t[i] != '<') {
+    return false;
+  }
+  ++i;
+  const std::size_t used = scan_common_sip_uri(t.substr(i), v.uri);
+  if (used == 0 || i + used >= n || t[i + used] != '>') {
+    return false;
+  }
+  v.bracketed = true;
+  v.uri_text = t.substr(i, used);
+  i += used + 1;
+  const std::size_t params_start = i;
+  v.tag = {};
+  v.tag.name = "tag";
+  bool have_tag = false;
+  while (i < n && t[i] == ';') {
+    syntax::ParamView p;
+    const std::size_t name_start = ++i;
+    skip_token();
+    if (i == name_start) {
+      return false;
+    }
+    p.name = t.substr(name_start, i - name_start);
+    if (i < n && t[i] == '=') {
+      p.has_value = true;
+      const std::size_t value_start = ++i;
+      if (i < n && t[i] == '"') {
+        syntax::Scanner quoted{t, i};
+        auto q = syntax::quoted_string(quoted, {});
+        if (!q) {
+          return false;
+        }
+        i = quoted.pos;
+      } else {
+        skip_token();
+        if (i == value_start) {
+          return false;
+        }
+      }
+      p.value = t.substr(value_start, i - value_start);
+    }
+    if (!have_tag && p.name.size() == 3 && syntax::iequals(p.name, "tag")) {
+      v.tag = p;
+      have_tag = true;
+    }
+  }
+  if (i < n && t[i] != ',') {
+    return false;
+  }
+  v.params = t.substr(params_start, i - params_start);
+  s.pos = i;
+  return true;
+}
+
 Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule) {
+  NameAddrView v;
+  if (scan_common_name_addr(s, v)) {
+    return v;
+  }
+  return parse_name_addr_full(s, rule);
+}
+
+Result<NameAddrView> parse_name_addr_full(syntax::Scanner& s, std::string_view rule) {
   NameAddrView v;
   s.skip_lws();
   std::size_t start = s.pos;

@@ -81,8 +81,27 @@ Result<std::string_view> quoted_string(Scanner& s, std::string_view rule) {
     return fail(rule, "expected '\"' to open a quoted-string");
   }
   while (!s.done()) {
-    // Plain qdtext (the bulk of any quoted-string) in one tight loop; the special octets
-    // below are handled one at a time.
+    // Plain qdtext (the bulk of any quoted-string) in one tight loop, sixteen octets at a
+    // time where SSE2 is there; the special octets below are handled one at a time.
+#if defined(__SSE2__)
+    while (s.pos + 16 <= s.text.size()) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.text.data() + s.pos));
+      // '"', '\', DEL, and the controls %x00-1F (signed compare: octets >= 0x80 are
+      // negative, UTF8-NONASCII, and plain).
+      const __m128i control = _mm_and_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                            _mm_cmpgt_epi8(x, _mm_set1_epi8(-1)));
+      const __m128i special =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                       _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F)), control));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (mask != 0) {
+        s.pos += static_cast<std::size_t>(std::countr_zero(mask));
+        break;
+      }
+      s.pos += 16;
+    }
+#endif
     while (s.pos < s.text.size() && has_scan_class(s.text[s.pos], kQdtextPlain)) {
       ++s.pos;
     }

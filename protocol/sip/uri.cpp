@@ -196,138 +196,6 @@ Result<void> parse_tel_uri(UriView& v, std::string_view rest) {
 
 }  // namespace
 
-bool valid_ipv4(std::string_view s) {
-  // IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255.
-  int parts = 1;
-  int digits = 0;
-  int value = 0;
-  for (char c : s) {
-    if (c == '.') {
-      if (digits == 0 || ++parts > 4) {
-        return false;
-      }
-      digits = 0;
-      value = 0;
-    } else if (syntax::is_digit(c) && digits < 3) {
-      value = value * 10 + (c - '0');
-      ++digits;
-      if (value > 255) {
-        return false;
-      }
-    } else {
-      return false;
-    }
-  }
-  return parts == 4 && digits > 0;
-}
-
-bool valid_ipv6(std::string_view s) {
-  // IPv6address = hexpart [ ":" IPv4address ]; hexpart = hexseq / hexseq "::" [ hexseq ] /
-  // "::" [ hexseq ]. Count 16-bit groups; an embedded IPv4 counts as two.
-  if (s.size() < 2) {
-    return false;
-  }
-  int groups = 0;
-  bool compressed = false;
-  std::size_t i = 0;
-  if (s.substr(0, 2) == "::") {
-    compressed = true;
-    i = 2;
-  }
-  while (i < s.size()) {
-    std::size_t end = s.find(':', i);
-    std::string_view group = s.substr(i, end == std::string_view::npos ? s.npos : end - i);
-    if (end == std::string_view::npos && group.find('.') != std::string_view::npos) {
-      if (!valid_ipv4(group)) {
-        return false;
-      }
-      groups += 2;
-      break;
-    }
-    if (group.empty() || group.size() > 4) {
-      return false;
-    }
-    for (char c : group) {
-      if (!syntax::is_hex(c)) {
-        return false;
-      }
-    }
-    ++groups;
-    if (end == std::string_view::npos) {
-      break;
-    }
-    if (end + 1 < s.size() && s[end + 1] == ':') {
-      if (compressed) {
-        return false;
-      }
-      compressed = true;
-      i = end + 2;
-    } else {
-      i = end + 1;
-      if (i == s.size()) {
-        return false;
-      }
-    }
-  }
-  return compressed ? groups < 8 : groups == 8;
-}
-
-HostScan scan_host(std::string_view text) {
-  // One pass over the run of host octets, checking the hostname label rules at each "." and
-  // "-"; the top label tells the two forms apart (a hostname's starts with ALPHA, an
-  // IPv4address's with a digit), and only the IPv4 form is looked at a second time.
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  const char* p = begin;
-  const char* label = begin;
-  const char* previous_label = begin;
-  bool labels_ok = true;
-  while (true) {
-    while (p < end && syntax::is_alnum(*p)) {
-      ++p;
-    }
-    if (p == end || (*p != '.' && *p != '-')) {
-      break;
-    }
-    if (p == label || (*p == '.' && p[-1] == '-')) {
-      labels_ok = false;  // a label may not be empty, start with '-' or end with '-'
-    }
-    if (*p == '.') {
-      previous_label = label;
-      label = p + 1;
-    }
-    ++p;
-  }
-  HostScan out{static_cast<std::size_t>(p - begin), false};
-  // hostname = *( domainlabel "." ) toplabel [ "." ]
-  const char* top = label;
-  const char* top_end = p;
-  if (label == p && p != begin) {
-    top = previous_label;
-    top_end = p - 1;
-  }
-  if (!labels_ok || top >= top_end) {
-    return out;
-  }
-  if (syntax::is_digit(*top)) {
-    out.valid = valid_ipv4(text.substr(0, out.length));
-  } else {
-    out.valid = syntax::is_alpha(*top) && top_end[-1] != '-';
-  }
-  return out;
-}
-
-bool valid_host(std::string_view host) {
-  if (host.empty()) {
-    return false;
-  }
-  if (host.front() == '[') {
-    return host.size() > 2 && host.back() == ']' && valid_ipv6(host.substr(1, host.size() - 2));
-  }
-  HostScan scanned = scan_host(host);
-  return scanned.valid && scanned.length == host.size();
-}
-
 Result<UriView> parse_uri(std::string_view text, UriContext context) {
   UriView v;
   if (auto r = parse_uri_into(text, context, v); !r) {
@@ -336,7 +204,113 @@ Result<UriView> parse_uri(std::string_view text, UriContext context) {
   return v;
 }
 
+namespace {
+
+// The end of the run of octets of `classes` or %HH escapes starting at `p`.
+const char* skip_escaped(const char* p, const char* end, std::uint8_t classes) {
+  while (p < end) {
+    if (syntax::has_class(*p, classes)) {
+      ++p;
+    } else if (*p == '%' && end - p > 2 && syntax::is_hex(p[1]) && syntax::is_hex(p[2])) {
+      p += 3;
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+std::size_t scan_common_sip_uri(std::string_view text, UriView& v) {
+  constexpr std::uint8_t kUserChar = syntax::kUnreserved | syntax::kUserUnreserved;
+  constexpr std::uint8_t kParamChar = syntax::kParamUnreserved | syntax::kUnreserved;
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  if (text.size() < 5 || (begin[0] | 0x20) != 's' || (begin[1] | 0x20) != 'i' ||
+      (begin[2] | 0x20) != 'p') {
+    return 0;
+  }
+  const char* p = begin + 3;
+  const bool sips = (*p | 0x20) == 's';
+  p += sips ? 1 : 0;
+  if (*p != ':') {
+    return 0;
+  }
+  v = UriView{};
+  v.scheme = sips ? UriScheme::Sips : UriScheme::Sip;
+  v.scheme_text = std::string_view(begin, static_cast<std::size_t>(p - begin));
+  ++p;
+  // A user is usually a short run of alphanumerics before an '@' (users are rarer than
+  // hosts are long, so this cheap run comes before the host scan); a user with other
+  // octets is scanned again with the user class. An '@' met anywhere later (a password, a
+  // user with ';' or '?') makes the caller's end check fail.
+  const char* q = p;
+  while (q < end && syntax::has_scan_class(*q, syntax::kHostChar)) {
+    ++q;
+  }
+  if (q < end && *q != '@' && *q != ':' && *q != ';' && *q != '?' &&
+      (syntax::has_class(*q, kUserChar) || *q == '%')) {
+    q = skip_escaped(p, end, kUserChar);
+    if (q == end || *q != '@') {
+      return 0;
+    }
+  }
+  if (q < end && *q == '@') {
+    if (q == p) {
+      return 0;
+    }
+    v.user = std::string_view(p, static_cast<std::size_t>(q - p));
+    p = q + 1;
+  }
+  const HostScan scanned = scan_host(std::string_view(p, static_cast<std::size_t>(end - p)));
+  q = p + scanned.length;
+  if (!scanned.valid || scanned.length == 0) {
+    return 0;
+  }
+  v.host = std::string_view(p, scanned.length);
+  if (q < end && *q == ':') {
+    const char* const digits = ++q;
+    std::uint32_t port = 0;
+    while (q < end && syntax::is_digit(*q) && q - digits < 5) {
+      port = port * 10 + static_cast<std::uint32_t>(*q - '0');
+      ++q;
+    }
+    if (q == digits || port > 65535 || (q < end && syntax::is_digit(*q))) {
+      return 0;
+    }
+    v.port = static_cast<std::uint16_t>(port);
+  }
+  const char* const params = q;
+  while (q < end && *q == ';') {
+    const char* const name = q + 1;
+    q = skip_escaped(name, end, kParamChar);
+    if (q == name) {
+      return 0;
+    }
+    if (q < end && *q == '=') {
+      const char* const value = q + 1;
+      q = skip_escaped(value, end, kParamChar);
+      if (q == value) {
+        return 0;
+      }
+    }
+  }
+  if (q < end && *q == '?') {
+    return 0;
+  }
+  v.params = std::string_view(params, static_cast<std::size_t>(q - params));
+  return static_cast<std::size_t>(q - begin);
+}
+
 Result<void> parse_uri_into(std::string_view text, UriContext context, UriView& v) {
+  if (scan_common_sip_uri(text, v) == text.size()) {
+    return {};
+  }
+  return parse_uri_full(text, context, v);
+}
+
+Result<void> parse_uri_full(std::string_view text, UriContext context, UriView& v) {
   v = UriView{};
   std::size_t colon = text.find(':');
   if (colon == std::string_view::npos || !valid_scheme(text.substr(0, colon))) {

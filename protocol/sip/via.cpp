@@ -31,7 +31,95 @@ Result<void> check_via_param(const syntax::ParamView& p) {
 
 }  // namespace
 
+bool scan_common_via(syntax::Scanner& s, ViaView& v) {
+  const std::string_view t = s.text;
+  const std::size_t n = t.size();
+  std::size_t i = s.pos;
+  while (i < n && syntax::has_scan_class(t[i], syntax::kLwsChar)) {
+    ++i;
+  }
+  auto skip_token = [&] {
+    while (i < n && syntax::is_token_char(t[i])) {
+      ++i;
+    }
+  };
+  if (n - i < 9 || !syntax::iequals(t.substr(i, 8), "SIP/2.0/")) {
+    return false;
+  }
+  v = ViaView{};
+  v.protocol_name = t.substr(i, 3);
+  v.protocol_version = t.substr(i + 4, 3);
+  i += 8;
+  const std::size_t transport = i;
+  skip_token();
+  if (i == transport || i + 1 >= n || t[i] != ' ' || syntax::is_lws(t[i + 1])) {
+    return false;
+  }
+  v.transport = t.substr(transport, i - transport);
+  ++i;
+  const HostScan scanned = scan_host(t.substr(i));
+  if (!scanned.valid) {
+    return false;  // also an IPv6 reference: the full grammar takes those
+  }
+  v.host = t.substr(i, scanned.length);
+  i += scanned.length;
+  if (i < n && t[i] == ':') {
+    const std::size_t digits = ++i;
+    std::uint32_t port = 0;
+    while (i < n && syntax::is_digit(t[i]) && i - digits < 5) {
+      port = port * 10 + static_cast<std::uint32_t>(t[i] - '0');
+      ++i;
+    }
+    if (i == digits || port > 65535 || (i < n && syntax::is_digit(t[i]))) {
+      return false;
+    }
+    v.port = static_cast<std::uint16_t>(port);
+  }
+  const std::size_t params = i;
+  v.branch.name = "branch";
+  bool have_branch = false;
+  while (i < n && t[i] == ';') {
+    syntax::ParamView p;
+    const std::size_t name = ++i;
+    skip_token();
+    if (i == name) {
+      return false;
+    }
+    p.name = t.substr(name, i - name);
+    if (i < n && t[i] == '=') {
+      p.has_value = true;
+      const std::size_t value = ++i;
+      skip_token();
+      if (i == value) {
+        return false;  // a quoted-string or IPv6 value, or none: the full grammar decides
+      }
+      p.value = t.substr(value, i - value);
+    }
+    if (!check_via_param(p)) {
+      return false;
+    }
+    if (!have_branch && p.name.size() == 6 && syntax::iequals(p.name, "branch")) {
+      v.branch = p;
+      have_branch = true;
+    }
+  }
+  if (i < n && t[i] != ',') {
+    return false;
+  }
+  v.params = t.substr(params, i - params);
+  s.pos = i;
+  return true;
+}
+
 Result<ViaView> parse_via(syntax::Scanner& s) {
+  ViaView v;
+  if (scan_common_via(s, v)) {
+    return v;
+  }
+  return parse_via_full(s);
+}
+
+Result<ViaView> parse_via_full(syntax::Scanner& s) {
   ViaView v;
   s.skip_lws();
   v.protocol_name = s.token();

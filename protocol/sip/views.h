@@ -33,8 +33,19 @@ enum class UriContext : std::uint8_t {
 };
 
 Result<UriView> parse_uri(std::string_view text, UriContext context);
-// The same, filling `out` in place (the hot path: no copies of the view).
+// The same, filling `out` in place (the hot path: no copies of the view). Tries
+// scan_common_sip_uri() first, then the full grammar.
 Result<void> parse_uri_into(std::string_view text, UriContext context, UriView& out);
+// The full §25.1 / RFC 3966 grammar alone (the tests check the one-pass scan against it).
+Result<void> parse_uri_full(std::string_view text, UriContext context, UriView& out);
+
+// The common shape of a sip:/sips: URI (no password, IPv6 reference or headers) in one pass
+// from the start of `text`, stopping at the first octet that cannot continue it: returns
+// the octets taken, or 0 if the text does not start with that shape. When the URI ends
+// where the caller's grammar says it must (the end of a Request-URI, the '>' of a
+// name-addr), the views are exactly those parse_uri_into() gives; otherwise the caller
+// falls back to parse_uri_into() for the full grammar and its error.
+std::size_t scan_common_sip_uri(std::string_view text, UriView& out);
 
 struct NameAddrView {
   std::string_view display_name;  // raw: a quoted-string with its quotes, or *(token LWS)
@@ -46,8 +57,17 @@ struct NameAddrView {
 };
 
 // Parses one name-addr / addr-spec followed by header params, at the scanner; stops before
-// a following COMMA or the end. `rule` names the header's grammar for errors.
+// a following COMMA or the end. `rule` names the header's grammar for errors. Tries
+// scan_common_name_addr() first, then the full grammar.
 Result<NameAddrView> parse_name_addr(syntax::Scanner& s, std::string_view rule);
+// The full grammar alone (the tests check the one-pass scan against it).
+Result<NameAddrView> parse_name_addr_full(syntax::Scanner& s, std::string_view rule);
+// The common shape of a name-addr in one pass: [display-name] "<" sip-uri ">" followed by
+// header params written without LWS, ending the text or before a COMMA. Returns false,
+// leaving the scanner alone, for anything else (an addr-spec, another scheme, LWS inside
+// the params, a malformed value): the full grammar then decides and names the rule.
+// Whatever this accepts, the full grammar accepts with the same views and end position.
+bool scan_common_name_addr(syntax::Scanner& s, NameAddrView& out);
 // A whole header value holding exactly one name-addr/addr-spec with params.
 Result<NameAddrView> parse_single_name_addr(std::string_view value, std::string_view rule);
 
@@ -63,6 +83,13 @@ struct ViaView {
 
 // Parses one via-parm at the scanner; stops before a following COMMA or the end.
 Result<ViaView> parse_via(syntax::Scanner& s);
+// The full grammar alone (the tests check the one-pass scan against it).
+Result<ViaView> parse_via_full(syntax::Scanner& s);
+// The common shape of a via-parm in one pass: "SIP/2.0/" transport SP host [":" port]
+// followed by token-valued params written without LWS, ending the text or before a COMMA.
+// Returns false, leaving the scanner alone, for anything else; whatever it accepts, the
+// full grammar accepts with the same views and end position.
+bool scan_common_via(syntax::Scanner& s, ViaView& out);
 
 // Grammar checks without building the owning values (the parser validates every known
 // header field; callers ask for typed values only when they need them).

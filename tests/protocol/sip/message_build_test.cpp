@@ -12,6 +12,61 @@ Message parsed(std::string_view text) {
   return m ? std::move(*m) : Message{};
 }
 
+// Each mutation re-derives only the hot fields of the header it touched; after every step
+// they must be what a fresh parse of the serialized message picks out.
+void expect_hot_fields_as_reparsed(const Message& m, std::string_view step) {
+  auto again = Message::parse(m.serialize());
+  ASSERT_TRUE(again) << step << ": " << again.error().describe();
+  EXPECT_EQ(m.branch(), again->branch()) << step;
+  EXPECT_EQ(m.via_transport(), again->via_transport()) << step;
+  EXPECT_EQ(m.via_host(), again->via_host()) << step;
+  EXPECT_EQ(m.via_port(), again->via_port()) << step;
+  EXPECT_EQ(m.from_tag(), again->from_tag()) << step;
+  EXPECT_EQ(m.to_tag(), again->to_tag()) << step;
+  EXPECT_EQ(m.call_id(), again->call_id()) << step;
+  EXPECT_EQ(m.cseq_number(), again->cseq_number()) << step;
+  EXPECT_EQ(m.cseq_method_text(), again->cseq_method_text()) << step;
+  EXPECT_EQ(m.max_forwards(), again->max_forwards()) << step;
+  EXPECT_EQ(m.content_length(), again->content_length()) << step;
+}
+
+TEST(MessageBuild, MutationsKeepTheHotFieldsAReparseWouldPickOut) {
+  Message m = parsed(samples::kInvite);
+  m.prepend_header(HeaderId::Via, "SIP/2.0/UDP proxy.example.com:5070;branch=z9hG4bKproxy1");
+  EXPECT_EQ(m.branch(), "z9hG4bKproxy1");
+  EXPECT_EQ(m.via_port(), 5070);
+  expect_hot_fields_as_reparsed(m, "prepend Via");
+  m.add_header(HeaderId::Via, "SIP/2.0/TCP last.example.com;branch=z9hG4bKlast");
+  EXPECT_EQ(m.branch(), "z9hG4bKproxy1");
+  expect_hot_fields_as_reparsed(m, "append Via");
+  m.prepend_header(HeaderId::RecordRoute, "<sip:proxy.example.com;lr>");
+  expect_hot_fields_as_reparsed(m, "prepend Record-Route");
+  ASSERT_TRUE(m.decrement_max_forwards());
+  EXPECT_EQ(m.max_forwards(), 69U);
+  expect_hot_fields_as_reparsed(m, "decrement Max-Forwards");
+  EXPECT_TRUE(m.remove_first_value(HeaderId::Via));
+  EXPECT_EQ(m.branch(), "z9hG4bK776asdhds");
+  expect_hot_fields_as_reparsed(m, "remove the top Via");
+  m.set_to_tag("callee-tag");
+  EXPECT_EQ(m.to_tag(), "callee-tag");
+  expect_hot_fields_as_reparsed(m, "set the To tag");
+  m.set_header(HeaderId::CSeq, "314160 INVITE");
+  EXPECT_EQ(m.cseq_number(), 314160U);
+  expect_hot_fields_as_reparsed(m, "set CSeq");
+  m.set_body("v=0\r\n", "application/sdp");
+  EXPECT_EQ(m.content_length(), 5U);
+  expect_hot_fields_as_reparsed(m, "set the body");
+  EXPECT_EQ(m.remove_headers(HeaderId::Via), 2U);
+  EXPECT_EQ(m.branch(), "");
+  EXPECT_EQ(m.via_port(), std::nullopt);
+  m.add_header(HeaderId::Via, "SIP/2.0/UDP 192.0.2.99;branch=z9hG4bKnew");
+  EXPECT_EQ(m.branch(), "z9hG4bKnew");
+  expect_hot_fields_as_reparsed(m, "replace every Via");
+  m.set_header(HeaderId::CallId, "other-call@example.com");
+  EXPECT_EQ(m.call_id(), "other-call@example.com");
+  expect_hot_fields_as_reparsed(m, "set Call-ID");
+}
+
 TEST(MessageBuild, RequestFromScratchParsesBack) {
   Message m = Message::request(Method::Options, Uri::sip("bob", "example.com"));
   Via via;

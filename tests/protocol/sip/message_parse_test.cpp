@@ -12,6 +12,53 @@ Message parsed(std::string_view text, Framing framing = Framing::Datagram) {
   return m ? std::move(*m) : Message{};
 }
 
+// callid = word [ "@" word ] (RFC 3261 §25.1), written the plain way for the comparison.
+bool reference_call_id(std::string_view v) {
+  constexpr std::string_view kWordPunctuation = "-.!%*_+`'~()<>:\\\"/[]?{}";
+  auto word = [&](std::string_view w) {
+    if (w.empty()) {
+      return false;
+    }
+    for (char c : w) {
+      const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (!alnum && kWordPunctuation.find(c) == std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  };
+  const std::size_t at = v.find('@');
+  return at == std::string_view::npos ? word(v) : word(v.substr(0, at)) && word(v.substr(at + 1));
+}
+
+// Call-IDs under 64 octets are decided from SSE2 class masks, longer ones octet by octet.
+TEST(MessageParse, CallIdIsWordAtWordAtEveryLength) {
+  constexpr std::string_view kOctets = "a9@.#$&,;=^|\"(){}~\x80\x01";
+  const std::string header = "Call-ID: ";
+  const std::size_t start = samples::kInvite.find(header) + header.size();
+  const std::size_t end = samples::kInvite.find("\r\n", start);
+  std::size_t accepted = 0;
+  for (std::size_t length = 1; length < 80; length += 3) {
+    for (std::size_t position = 0; position < length; position += 5) {
+      for (char c : kOctets) {
+        std::string call_id(length, 'x');
+        call_id[position] = c;
+        call_id[(position * 7 + 3) % length] = position % 2 == 0 ? '@' : 'y';
+        std::string text = samples::kInvite;
+        text.replace(start, end - start, call_id);
+        auto m = Message::parse(text);
+        const bool valid = reference_call_id(call_id);
+        EXPECT_EQ(m.has_value(), valid) << "'" << call_id << "'";
+        if (m) {
+          EXPECT_EQ(m->call_id(), call_id);
+          ++accepted;
+        }
+      }
+    }
+  }
+  EXPECT_GT(accepted, 200U);
+}
+
 TEST(MessageParse, InviteWithSdpExposesStartLineAndHotFields) {
   Message m = parsed(samples::kInvite);
   EXPECT_TRUE(m.is_request());
