@@ -5,8 +5,10 @@
 namespace tipring::client {
 namespace {
 
-// Playout queued beyond this is latency the line would never catch up on.
-constexpr std::size_t kMaxQueued48k = 3 * audio::kEngineFrame10ms;
+// Playout queued beyond this is latency the line would never catch up on. The media
+// pipeline keeps 30 ms queued and writes 10 ms frames, so normal operation stays below 40 ms;
+// a bound near that would cut audio all the time.
+constexpr std::size_t kMaxQueued48k = 10 * audio::kEngineFrame10ms;
 
 }  // namespace
 

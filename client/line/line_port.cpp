@@ -14,12 +14,16 @@ constexpr std::size_t kCallerIdNameMax = 15;  // GR-30-CORE: the name is at most
 
 }  // namespace
 
-CallMediaFactory LinePort::MediaFactory::factory(std::shared_ptr<MediaFactory> self) {
+CallMediaFactory LinePort::MediaFactory::factory(const std::shared_ptr<MediaFactory>& self) {
   return [self]() -> Result<std::unique_ptr<CallMedia>> {
     auto rings = std::make_shared<LineCallRings>();
     MediaSessionConfig config;
     config.bind_address = self->bind_address_;
     config.device = std::make_unique<LineCallDevice>(rings);
+    // A line carries tones as well as voice (DTMF, modems, a caller's music): like an ATA,
+    // pass it untouched. Noise suppression would learn a steady tone as noise and fade it.
+    config.voice.noise_suppression = false;
+    config.echo_cancellation = false;
     auto media = SessionMedia::open(std::move(config));
     if (media) {
       self->opened_ = std::move(rings);

@@ -27,8 +27,8 @@ public:
   // LineCallDevice instead of a sound card. Pass it to Phone/Account before the port exists.
   class MediaFactory {
   public:
-    explicit MediaFactory(QHostAddress bind_address) : bind_address_(std::move(bind_address)) {}
-    static CallMediaFactory factory(std::shared_ptr<MediaFactory> self);
+    explicit MediaFactory(const QHostAddress& bind_address) : bind_address_(bind_address) {}
+    static CallMediaFactory factory(const std::shared_ptr<MediaFactory>& self);
     // The rings of the media opened last (the port claims them right after the Call exists).
     std::shared_ptr<LineCallRings> take_opened() { return std::move(opened_); }
 
