@@ -45,7 +45,7 @@ void HookDecoder::on_timer(TimePoint now) {
       interdigit_deadline_.reset();
       pulses_ = 0;  // a digit cut off by hanging up is not dialled
       off_hook_ = false;
-      emit(HookEvent::Kind::kOnHook, *next);
+      push_event(HookEvent::Kind::kOnHook, *next);
     } else {
       interdigit_deadline_.reset();
       flush_digit(*next);
@@ -59,7 +59,7 @@ void HookDecoder::apply(bool closed, TimePoint at) {
     if (closed) {
       off_hook_ = true;
       pulses_ = 0;
-      emit(HookEvent::Kind::kOffHook, at + settings_.debounce);
+      push_event(HookEvent::Kind::kOffHook, at + settings_.debounce);
     }
     return;
   }
@@ -77,7 +77,7 @@ void HookDecoder::apply(bool closed, TimePoint at) {
     return;
   }
   flush_digit(at);
-  emit(HookEvent::Kind::kFlash, at + settings_.debounce);
+  push_event(HookEvent::Kind::kFlash, at + settings_.debounce);
 }
 
 void HookDecoder::flush_digit(TimePoint at) {
@@ -86,12 +86,12 @@ void HookDecoder::flush_digit(TimePoint at) {
   }
   // n breaks dial n; ten breaks dial 0. More than ten is not a digit.
   if (pulses_ <= 10) {
-    emit(HookEvent::Kind::kPulseDigit, at, static_cast<char>('0' + pulses_ % 10));
+    push_event(HookEvent::Kind::kPulseDigit, at, static_cast<char>('0' + pulses_ % 10));
   }
   pulses_ = 0;
 }
 
-void HookDecoder::emit(HookEvent::Kind kind, TimePoint at, char digit) {
+void HookDecoder::push_event(HookEvent::Kind kind, TimePoint at, char digit) {
   events_.push_back(HookEvent{kind, at, digit});
 }
 

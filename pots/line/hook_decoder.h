@@ -42,7 +42,7 @@ public:
 
 private:
   void apply(bool closed, TimePoint at);
-  void emit(HookEvent::Kind kind, TimePoint at, char digit = 0);
+  void push_event(HookEvent::Kind kind, TimePoint at, char digit = 0);
   void flush_digit(TimePoint at);
 
   HookSettings settings_;

@@ -64,6 +64,11 @@ void Line::queue_samples(std::vector<std::int16_t> samples) {
   bursts_.push_back(std::move(samples));
 }
 
+void Line::cancel_queued_samples() {
+  bursts_.clear();
+  burst_at_ = 0;
+}
+
 void Line::render_to_phone(Samples call_audio, MutableSamples out) {
   tones_.render(out);
   mix_into(out, call_audio);

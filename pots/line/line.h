@@ -62,6 +62,8 @@ public:
   void stop_tone() { tones_.stop(); }
   // One-shot signal samples (caller ID bursts, DTMF CLIP), played after what is queued.
   void queue_samples(std::vector<std::int16_t> samples);
+  // Drops queued one-shot samples (an answer cuts a caller-ID burst off).
+  void cancel_queued_samples();
 
   // Audio towards the telephone: call audio plus the line's own signals.
   void render_to_phone(Samples call_audio, MutableSamples out);
