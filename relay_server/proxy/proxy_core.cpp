@@ -96,10 +96,40 @@ void ProxyCore::on_datagram(std::string_view bytes, const sip::Peer& from, std::
       return;
     }
   }
+  if (message->is_request()) {
+    stamp_source(*message, from);
+  }
   if (auto fed = layer_.on_message(std::move(*message), from, clock.now); !fed) {
     ++counters_.malformed;
   }
   drain(clock);
+}
+
+// RFC 3261 §18.2.1 and RFC 3581 §4: the top Via learns where the request really came from
+// (received when the address differs, or whenever rport is asked for; rport gets the source
+// port). Responses copy this Via, so a client behind NAT reads its public address from it,
+// and the proxy's own forwarding keeps the true source for the hops after it.
+void ProxyCore::stamp_source(sip::Message& request, const sip::Peer& from) {
+  auto vias = request.vias();
+  if (!vias || vias->empty()) {
+    return;
+  }
+  const auto& sent_by = vias->front();
+  const bool wants_rport = sent_by.has_rport();
+  if (!wants_rport && sent_by.host == from.host) {
+    return;
+  }
+  if (sent_by.received() == std::string_view(from.host) &&
+      (!wants_rport || sent_by.rport() == from.port)) {
+    return;
+  }
+  auto top = sent_by;
+  top.set_received(from.host);
+  if (wants_rport) {
+    top.set_rport(from.port);
+  }
+  request.remove_first_value(sip::HeaderId::Via);
+  request.prepend_header(sip::HeaderId::Via, top.to_string());
 }
 
 bool ProxyCore::admitted(const sip::Message& request, const sip::Peer& from, TimePoint now,

@@ -103,6 +103,7 @@ private:
   void respond(sip::TransactionId server, const sip::Message& response, TimePoint now);
   // Answers without a transaction (parse failures the layer never saw).
   void respond_stateless(const sip::Message& response, const sip::Peer& to, std::size_t socket);
+  static void stamp_source(sip::Message& request, const sip::Peer& from);
   bool admitted(const sip::Message& request, const sip::Peer& from, TimePoint now,
                 std::size_t socket);
   void drain(const Clock& clock);

@@ -3,13 +3,7 @@
 registrar writes into the top Via of the response (RFC 3261 §18.2.1, RFC 3581 §4);
 tipring-cli reports it as "public" in its registered event and re-registers when it changes
 (issue 6 §2). The same tipring-cli behind NAT A registers with Kamailio, an independent
-registrar, and with tipring-relay.
-
-Known gap, marked as an expected failure: tipring-relay does not yet fill in received/rport
-(its responses echo a bare ";rport"), so a client behind NAT cannot learn its public address
-from it. The fix belongs in the proxy's request intake (relay_server/proxy), outside this
-suite; when it lands, the expected failure turns into an unexpected success and this test
-fails until the marker is removed."""
+registrar, and with tipring-relay, and must hear NAT A's address from both."""
 import sys
 import unittest
 
@@ -34,7 +28,6 @@ class PublicAddressFromTheRegistrar(unittest.TestCase):
             public = self.registered_public_address(net)
             self.assertTrue(public.startswith(NAT_A_PUBLIC_IP + ":"), public)
 
-    @unittest.expectedFailure
     def test_tipring_relay_tells_tipring_cli_its_public_address(self):
         with Topology() as net:
             Relay(net, USERS).start()

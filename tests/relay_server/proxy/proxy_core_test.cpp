@@ -30,6 +30,36 @@ TEST_F(ProxyCoreTest, OptionsToTheServerIsAnswered200) {
   EXPECT_TRUE(ok.has_token(sip::HeaderId::Allow, "REGISTER"));
 }
 
+TEST_F(ProxyCoreTest, ResponsesTellAClientBehindNatItsPublicAddressAndPort) {
+  // register_text asks for rport; nat_peer() is where the NAT made the request come from.
+  const auto challenge = answer(register_text({}, next_branch()));
+  ASSERT_EQ(challenge.status_code(), 401);
+  const auto vias = challenge.vias();
+  ASSERT_TRUE(vias && !vias->empty());
+  EXPECT_EQ(vias->front().received(), std::optional<std::string_view>("192.0.2.10"));
+  EXPECT_EQ(vias->front().rport(), std::optional<std::uint16_t>(40123));
+}
+
+TEST_F(ProxyCoreTest, ReceivedIsAddedOnlyWhenTheSentByHostIsNotTheSourceWithoutRport) {
+  struct Case {
+    std::string_view sent_by;
+    std::optional<std::string_view> received;
+  };
+  for (const auto& c : {Case{"10.0.0.5:5060", "192.0.2.10"}, Case{"192.0.2.10:40123", {}}}) {
+    const auto ok =
+        answer("OPTIONS sip:tipring.test SIP/2.0\r\nVia: SIP/2.0/UDP " + std::string(c.sent_by) +
+               ";branch=z9hG4bKrcv" + std::string(c.sent_by.substr(0, 2)) +
+               "\r\nMax-Forwards: 70\r\nFrom: <sip:alice@tipring.test>;tag=x\r\n"
+               "To: <sip:tipring.test>\r\nCall-ID: rcv-1\r\nCSeq: 1 OPTIONS\r\n"
+               "Content-Length: 0\r\n\r\n");
+    ASSERT_EQ(ok.status_code(), 200) << c.sent_by;
+    const auto vias = ok.vias();
+    ASSERT_TRUE(vias && !vias->empty());
+    EXPECT_EQ(vias->front().received(), c.received) << c.sent_by;
+    EXPECT_FALSE(vias->front().has_rport()) << c.sent_by;
+  }
+}
+
 TEST_F(ProxyCoreTest, GarbageGetsNoAnswer) {
   for (const std::string_view garbage :
        {"\x16\x03\x01\x02\x00\x01", "hello", "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
