@@ -79,7 +79,7 @@ public:
   // True once after every change of state(), reason() or public_address().
   [[nodiscard]] bool take_status_change();
   // True once after a 200 showed a public address other than the one known before: the
-  // NAT gave us a new mapping and the registrar's binding names a dead flow (RFC 5626 §4.4).
+  // NAT gave us a new mapping, which this very REGISTER carried to the registrar.
   [[nodiscard]] bool take_public_address_moved() { return std::exchange(moved_, false); }
   // Counts the 200s that created or refreshed the binding: the flow is proven at each.
   [[nodiscard]] std::uint64_t binding_count() const { return bindings_; }

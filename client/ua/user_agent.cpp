@@ -274,10 +274,12 @@ void UserAgent::follow_registration(TimePoint now) {
       keepalive_running_ = false;
     }
   }
-  if (registration_->take_public_address_moved()) {
-    flow_broken("our public address changed");
-    return;
-  }
+  // A REGISTER's 200 showing a new public address needs no fresh flow: that REGISTER came
+  // through the new NAT mapping, so the registrar's binding (and a proxy's held INVITE, the
+  // poll) already points at this socket through it. Dropping the socket here would lose
+  // exactly the request the poll delivers. Keepalive answers are different: see
+  // on_keepalive_response.
+  (void)registration_->take_public_address_moved();
   // Every 200 to a REGISTER proves the flow: the keepalive counts from there, at the
   // interval the latest Flow-Timer asks for.
   if (registered && registration_->binding_count() != bindings_seen_) {
