@@ -35,18 +35,6 @@ std::string signalling_source(const sip::Message& request, std::string_view sour
   return client.host;
 }
 
-void stamp_received(sip::Message& request, std::string_view source_ip) {
-  auto vias = request.vias();
-  if (!vias || vias->empty() || vias->front().host == source_ip ||
-      vias->front().received() == source_ip) {
-    return;
-  }
-  auto top = vias->front();
-  top.set_received(source_ip);
-  request.remove_first_value(sip::HeaderId::Via);
-  request.prepend_header(sip::HeaderId::Via, top.to_string());
-}
-
 Result<MediaSide> read_media_side(std::string_view text, std::string_view signalling_source) {
   auto audio = sdp::read_relayed_audio(text);
   if (!audio) {

@@ -65,9 +65,6 @@ inline constexpr std::string_view kMediaMark = "tipring-media";
 // rule learns a client's media only from that IP or the advertised one.
 [[nodiscard]] std::string signalling_source(const sip::Message& request, std::string_view source_ip,
                                             bool from_peer);
-// Writes received=`source_ip` into the top Via when its sent-by host differs (RFC 3261
-// §18.2.1), for the peer proxy that will steer the request's media.
-void stamp_received(sip::Message& request, std::string_view source_ip);
 
 // Reads the first audio stream of an SDP body.
 Result<MediaSide> read_media_side(std::string_view sdp, std::string_view signalling_source);

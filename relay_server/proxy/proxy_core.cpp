@@ -311,12 +311,8 @@ bool ProxyCore::steer_request(sip::TransactionId server, const sip::Message& req
                               RoutingDecision& decision, const FlowAddress& source, TimePoint now) {
   auto& forwarded = *decision.request;
   if (!decision.steer_media) {
-    // A peer proxy steers: it learns the client's source from the Via we stamp.
-    if (has_sdp(forwarded) &&
-        std::any_of(decision.targets.begin(), decision.targets.end(),
-                    [this](const ProxyTarget& t) { return from_peer(t.flow.peer); })) {
-      stamp_received(forwarded, source.peer.host);
-    }
+    // A peer proxy steers: it learns the client's source from the received= that
+    // stamp_source wrote into the client's Via when the request came in.
     return true;
   }
   steering_.insert(server);
@@ -397,8 +393,6 @@ void ProxyCore::forward_stateless(const sip::Message& request, const sip::Peer& 
     // An ACK with a body answers a late offer (MediaSteering::on_ack).
     media_->on_ack(forward->request,
                    signalling_source(forward->request, from.host, from_peer(from)));
-  } else if (media_ && has_sdp(forward->request) && from_peer(forward->to.peer)) {
-    stamp_received(forward->request, from.host);
   }
   send_stateless(std::move(forward->request), forward->branch, forward->to);
 }
