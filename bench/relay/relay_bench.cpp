@@ -130,6 +130,13 @@ public:
   // CPU nanoseconds used so far by the relay's own threads (not the generator's).
   [[nodiscard]] virtual std::int64_t cpu_ns() const = 0;
   [[nodiscard]] virtual std::size_t threads() const = 0;
+  // tipring's forwarding-worker counters; zero for the others.
+  struct WorkerStats {
+    std::uint64_t busy_us = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t wakeups = 0;
+  };
+  [[nodiscard]] virtual WorkerStats worker_stats() const { return {}; }
 };
 
 // An in-process relay's threads are every thread of this process but the generator's (the
@@ -166,7 +173,8 @@ public:
 
 class BareTarget final : public InProcessTarget {
 public:
-  explicit BareTarget(RelayThreadSetup setup) : setup_(setup) {}
+  BareTarget(RelayThreadSetup setup, int busy_poll_us)
+      : setup_(setup), busy_poll_us_(busy_poll_us) {}
   bool start() override { return true; }
   bool connect(LoadGenerator& gen, int call) override {
     const auto [a_port, b_port] = forwarder_.add_call();
@@ -176,18 +184,20 @@ public:
   }
   void go() {
     const RelayThreadSetup setup = setup_;
-    forwarder_.start([setup] { setup.apply(); });
+    forwarder_.start([setup] { setup.apply(); }, busy_poll_us_);
   }
 
 private:
   RelayThreadSetup setup_;
+  int busy_poll_us_;
   BareForwarder forwarder_;
 };
 
 class TipringTarget final : public InProcessTarget {
 public:
-  explicit TipringTarget(RelayThreadSetup setup) {
+  TipringTarget(RelayThreadSetup setup, int busy_poll_us) {
     relay::MediaRelayConfig config;
+    config.busy_poll = std::chrono::microseconds(busy_poll_us);
     config.bind_address = "127.0.0.1";
     config.port_min = 45000;
     config.port_max = 49999;
@@ -212,6 +222,24 @@ public:
     gen.send_to(2 * call, relay::Endpoint{a.advertised.ip, to_a->rtp_port});
     gen.send_to(2 * call + 1, relay::Endpoint{a.advertised.ip, to_b->rtp_port});
     return true;
+  }
+  // Summed over workers, from the relay's own /metrics text.
+  [[nodiscard]] WorkerStats worker_stats() const override {
+    std::string text;
+    relay_->write_metrics(text);
+    WorkerStats stats;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const auto value = [&] { return std::stoull(line.substr(line.rfind(' ') + 1)); };
+      if (line.rfind("tipring_relay_media_worker_busy_microseconds_total{", 0) == 0) {
+        stats.busy_us += value();
+      } else if (line.rfind("tipring_relay_media_worker_packets_total{", 0) == 0) {
+        stats.packets += value();
+      } else if (line.rfind("tipring_relay_media_worker_wakeups_total{", 0) == 0) {
+        stats.wakeups += value();
+      }
+    }
+    return stats;
   }
 
 private:
@@ -246,15 +274,29 @@ private:
   RtpengineProcess process_;
 };
 
+// A target name is "kind" or "kind@N": N µs of busy polling for tipring or bare; without
+// it both use MediaRelayConfig's default, so the two poll alike.
+std::string kind_of(const std::string& name) {
+  return name.substr(0, name.find('@'));
+}
+int busy_poll_of(const std::string& name) {
+  const auto at = name.find('@');
+  return at == std::string::npos ? static_cast<int>(relay::MediaRelayConfig{}.busy_poll.count())
+                                 : std::stoi(name.substr(at + 1));
+}
+
 std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
-  if (name == "direct") {
+  const std::string kind = kind_of(name);
+  if (kind == "direct") {
     return std::make_unique<DirectTarget>();
   }
-  if (name == "bare") {
-    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
+  if (kind == "bare") {
+    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
+                                        busy_poll_of(name));
   }
-  if (name == "tipring") {
-    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
+  if (kind == "tipring") {
+    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
+                                           busy_poll_of(name));
   }
   if (name == "rtpengine") {
     return std::make_unique<RtpengineTarget>(o.rtpengine,
@@ -313,7 +355,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
     std::printf("  %s: failed to start\n", name.c_str());
     return nullptr;
   }
-  const bool in_process = name == "tipring" || name == "bare";
+  const bool in_process = kind_of(name) == "tipring" || kind_of(name) == "bare";
   const long rss_before = target->rss_kib();
   const long slab_before = slab_kib();
   const std::int64_t heap_before = heap_in_use();
@@ -348,8 +390,9 @@ void paced_runs(const Options& o, int calls, int run) {
   std::printf("\n## run %d: %d concurrent calls, paced (50 pps per endpoint)\n\n", run, calls);
   std::printf(
       "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
-      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call | kernel slab/call "
-      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "generator CPU %% | send late p99/max us | ksoftirqd CPU %% | heap/call | RSS/call | "
+      "kernel slab/call |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::vector<std::string> worker_notes;
   for (const auto& name : o.targets) {
     LoadGenerator gen(calls);
     Memory memory;
@@ -358,23 +401,39 @@ void paced_runs(const Options& o, int calls, int run) {
       continue;
     }
     std::vector<std::int64_t> softirq;  // ksoftirqd CPU at the same two instants
+    std::vector<Target::WorkerStats> workers;
     const GeneratorPriority priority(o.generator_priority);
     const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50, [&] {
       softirq.push_back(softirq_threads_cpu_ns());
+      workers.push_back(target->worker_stats());
       return target->cpu_ns();
     });
+    if (workers.back().packets > workers.front().packets) {
+      const auto busy = static_cast<double>(workers.back().busy_us - workers.front().busy_us);
+      const auto packets = static_cast<double>(workers.back().packets - workers.front().packets);
+      const auto wakeups = static_cast<double>(workers.back().wakeups - workers.front().wakeups);
+      worker_notes.push_back(
+          name + ": worker busy " + std::to_string(std::lround(100.0 * busy / (r.seconds * 1e6))) +
+          " % of the time, " + std::to_string(busy / packets).substr(0, 4) + " us per packet, " +
+          std::to_string(packets / wakeups).substr(0, 4) + " packets per wake-up");
+    }
     const std::string heap =
         memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
     std::printf(
-        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B | %.0f "
-        "B |\n",
+        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %s | "
+        "%.0f B | %.0f B |\n",
         name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
         static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
         static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
         CpuUse::percent(r.cpu.generator_ns, r.seconds),
+        static_cast<double>(r.send_late_p99_ns) / 1000.0,
+        static_cast<double>(r.send_late_max_ns) / 1000.0,
         CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
         memory.rss_per_call, memory.slab_per_call);
     std::fflush(stdout);
+  }
+  for (const auto& note : worker_notes) {
+    std::printf("  %s\n", note.c_str());
   }
 }
 
