@@ -127,6 +127,9 @@ public:
   // Points endpoints 2i and 2i+1 of `gen` at each other through the relay.
   virtual bool connect(LoadGenerator& gen, int call) = 0;
   virtual long rss_kib() const { return rss_kib_of(getpid()); }
+  // Open sockets of the relay process (descriptors, for in-process relays: the generator's
+  // own are opened before and do not change during set-up).
+  [[nodiscard]] virtual long open_files() const { return open_files_of(getpid()); }
   // CPU nanoseconds used so far by the relay's own threads (not the generator's).
   [[nodiscard]] virtual std::int64_t cpu_ns() const = 0;
   [[nodiscard]] virtual std::size_t threads() const = 0;
@@ -266,6 +269,7 @@ public:
     return true;
   }
   long rss_kib() const override { return process_.rss_kib(); }
+  [[nodiscard]] long open_files() const override { return open_files_of(process_.pid()); }
   // Every rtpengine thread (its one worker, timers, control): all of it is relay work.
   [[nodiscard]] std::int64_t cpu_ns() const override { return process_cpu_ns(process_.pid()); }
   [[nodiscard]] std::size_t threads() const override { return process_threads(process_.pid()); }
@@ -333,7 +337,24 @@ struct Memory {
   double rss_per_call = 0;    // resident-set growth while the calls were set up
   double heap_per_call = -1;  // heap growth (in-process relays only), -1 when unknown
   double slab_per_call = 0;   // kernel slab growth, machine-wide: sockets, epoll items (noisy)
+  double files_per_call = 0;  // descriptors (sockets) opened per call
 };
+
+// Kernel slab bytes behind one epoll-watched UDP socket: the objects socket(2) and
+// epoll_ctl(2) allocate, at their slab slot sizes on this kernel (/sys/kernel/slab). This is
+// what slab_per_call measures machine-wide, without the noise of other processes.
+long kernel_bytes_per_socket() {
+  long total = 0;
+  for (const char* cache :
+       {"UDP", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq"}) {
+    std::ifstream in(std::string("/sys/kernel/slab/") + cache + "/slab_size");
+    long size = 0;
+    if (in >> size) {
+      total += size;
+    }
+  }
+  return total;
+}
 
 // The kernel's slab memory in KiB (/proc/meminfo "Slab:"), where socket objects live.
 long slab_kib() {
@@ -357,6 +378,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
   }
   const bool in_process = kind_of(name) == "tipring" || kind_of(name) == "bare";
   const long rss_before = target->rss_kib();
+  const long files_before = target->open_files();
   const long slab_before = slab_kib();
   const std::int64_t heap_before = heap_in_use();
   for (int c = 0; c < calls; ++c) {
@@ -367,6 +389,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
   }
   memory.rss_per_call = 1024.0 * static_cast<double>(target->rss_kib() - rss_before) / calls;
   memory.slab_per_call = 1024.0 * static_cast<double>(slab_kib() - slab_before) / calls;
+  memory.files_per_call = static_cast<double>(target->open_files() - files_before) / calls;
   if (in_process) {
     memory.heap_per_call = static_cast<double>(heap_in_use() - heap_before) / calls;
   }
@@ -391,7 +414,8 @@ void paced_runs(const Options& o, int calls, int run) {
   std::printf(
       "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
       "generator CPU %% | send late p99/max us | ksoftirqd CPU %% | heap/call | RSS/call | "
-      "kernel slab/call |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "kernel slab/call | sockets/call |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+      "---|\n");
   std::vector<std::string> worker_notes;
   for (const auto& name : o.targets) {
     LoadGenerator gen(calls);
@@ -421,7 +445,7 @@ void paced_runs(const Options& o, int calls, int run) {
         memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
     std::printf(
         "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %s | "
-        "%.0f B | %.0f B |\n",
+        "%.0f B | %.0f B | %.2f |\n",
         name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
         static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
         static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
@@ -429,7 +453,7 @@ void paced_runs(const Options& o, int calls, int run) {
         static_cast<double>(r.send_late_p99_ns) / 1000.0,
         static_cast<double>(r.send_late_max_ns) / 1000.0,
         CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
-        memory.rss_per_call, memory.slab_per_call);
+        memory.rss_per_call, memory.slab_per_call, memory.files_per_call);
     std::fflush(stdout);
   }
   for (const auto& note : worker_notes) {
@@ -489,6 +513,10 @@ int main(int argc, char** argv) {
       "172-byte RTP, 50 packets/s per endpoint, %d repeat(s)\n",
       o.relay_cpu, o.generator_cpu, o.seconds, o.repeat);
   std::printf("  sizeof(tipring Session) = %zu bytes\n", sizeof(tipring::relay::Session));
+  std::printf(
+      "  kernel slab per epoll-watched UDP socket = %ld bytes (UDP + sock_inode_cache + filp + "
+      "dentry + eventpoll_epi + eventpoll_pwq slots)\n",
+      kernel_bytes_per_socket());
   if (o.relay_priority > 0) {
     std::printf("  relay forwarding threads run SCHED_FIFO, priority %d\n", o.relay_priority);
   }
