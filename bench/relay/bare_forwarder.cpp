@@ -6,13 +6,19 @@
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace tipring::bench {
 
 namespace {
 constexpr unsigned kBatch = 32;
+std::int64_t monotonic_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
 }
+}  // namespace
 
 BareForwarder::BareForwarder() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -47,7 +53,7 @@ std::pair<std::uint16_t, std::uint16_t> BareForwarder::add_call() {
   return {ports[0], ports[1]};
 }
 
-void BareForwarder::start(const std::function<void()>& on_thread_start) {
+void BareForwarder::start(const std::function<void()>& on_thread_start, int busy_poll_us) {
   for (std::size_t i = 0; i < legs_.size(); ++i) {
     epoll_event e{};
     e.events = EPOLLIN;
@@ -55,9 +61,9 @@ void BareForwarder::start(const std::function<void()>& on_thread_start) {
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, legs_[i].fd, &e);
   }
   running_ = true;
-  thread_ = std::thread([this, on_thread_start] {
+  thread_ = std::thread([this, on_thread_start, busy_poll_us] {
     on_thread_start();
-    loop();
+    loop(busy_poll_us);
   });
 }
 
@@ -67,10 +73,21 @@ void BareForwarder::stop() {
   }
 }
 
-void BareForwarder::loop() {
+void BareForwarder::loop(int busy_poll_us) {
   std::array<epoll_event, 64> events{};
+  const std::int64_t spin_ns = std::int64_t{busy_poll_us} * 1000;
+  std::int64_t spin_until = 0;
+  std::int64_t last_traffic = 0;
   while (running_.load(std::memory_order_relaxed)) {
-    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), 100);
+    const int timeout = spin_ns > 0 && monotonic_ns() < spin_until ? 0 : 100;
+    const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+    if (n > 0 && spin_ns > 0) {  // the same rule as tipring's worker: spin while steady
+      const std::int64_t now = monotonic_ns();
+      if (now - last_traffic < spin_ns) {
+        spin_until = now + spin_ns;
+      }
+      last_traffic = now;
+    }
     for (int i = 0; i < n; ++i) {
       forward(legs_[events[static_cast<std::size_t>(i)].data.u64]);
     }

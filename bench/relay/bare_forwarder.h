@@ -25,7 +25,8 @@ public:
   // Two bound sockets forwarding to each other; returns their ports (a's, b's). Only
   // before start().
   std::pair<std::uint16_t, std::uint16_t> add_call();
-  void start(const std::function<void()>& on_thread_start);
+  // `busy_poll_us` > 0: after traffic, poll without sleeping that long (as tipring can).
+  void start(const std::function<void()>& on_thread_start, int busy_poll_us = 0);
   void stop();
 
 private:
@@ -34,7 +35,7 @@ private:
     int peer = -1;
     relay::Endpoint last_source;
   };
-  void loop();
+  void loop(int busy_poll_us);
   void forward(Leg& in);
 
   std::vector<Leg> legs_;

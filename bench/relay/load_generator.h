@@ -35,6 +35,9 @@ struct PacedResult {
   std::int64_t p50_ns = 0;
   std::int64_t p99_ns = 0;
   std::int64_t max_ns = 0;
+  // How far behind its schedule the generator sent (a late generator sends in bursts).
+  std::int64_t send_late_p99_ns = 0;
+  std::int64_t send_late_max_ns = 0;
   CpuUse cpu;
   [[nodiscard]] double loss_percent() const {
     return sent == 0 ? 0.0
@@ -96,7 +99,7 @@ private:
   int send_burst(Party& party, std::uint32_t index, int count);  // one sendmmsg
   // Reads what is ready; calls on_packet(sender index, latency ns) for each datagram.
   template <class OnPacket>
-  int receive_ready(int wait_ms, OnPacket on_packet);
+  int receive_ready(int wait_ms, OnPacket on_packet, int max_sockets = 256);
   int drain(std::chrono::milliseconds quiet);
 
   std::vector<Party> endpoints_;

@@ -127,9 +127,19 @@ public:
   // Points endpoints 2i and 2i+1 of `gen` at each other through the relay.
   virtual bool connect(LoadGenerator& gen, int call) = 0;
   virtual long rss_kib() const { return rss_kib_of(getpid()); }
+  // Open sockets of the relay process (descriptors, for in-process relays: the generator's
+  // own are opened before and do not change during set-up).
+  [[nodiscard]] virtual long open_files() const { return open_files_of(getpid()); }
   // CPU nanoseconds used so far by the relay's own threads (not the generator's).
   [[nodiscard]] virtual std::int64_t cpu_ns() const = 0;
   [[nodiscard]] virtual std::size_t threads() const = 0;
+  // tipring's forwarding-worker counters; zero for the others.
+  struct WorkerStats {
+    std::uint64_t busy_us = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t wakeups = 0;
+  };
+  [[nodiscard]] virtual WorkerStats worker_stats() const { return {}; }
 };
 
 // An in-process relay's threads are every thread of this process but the generator's (the
@@ -166,7 +176,8 @@ public:
 
 class BareTarget final : public InProcessTarget {
 public:
-  explicit BareTarget(RelayThreadSetup setup) : setup_(setup) {}
+  BareTarget(RelayThreadSetup setup, int busy_poll_us)
+      : setup_(setup), busy_poll_us_(busy_poll_us) {}
   bool start() override { return true; }
   bool connect(LoadGenerator& gen, int call) override {
     const auto [a_port, b_port] = forwarder_.add_call();
@@ -176,18 +187,20 @@ public:
   }
   void go() {
     const RelayThreadSetup setup = setup_;
-    forwarder_.start([setup] { setup.apply(); });
+    forwarder_.start([setup] { setup.apply(); }, busy_poll_us_);
   }
 
 private:
   RelayThreadSetup setup_;
+  int busy_poll_us_;
   BareForwarder forwarder_;
 };
 
 class TipringTarget final : public InProcessTarget {
 public:
-  explicit TipringTarget(RelayThreadSetup setup) {
+  TipringTarget(RelayThreadSetup setup, int busy_poll_us) {
     relay::MediaRelayConfig config;
+    config.busy_poll = std::chrono::microseconds(busy_poll_us);
     config.bind_address = "127.0.0.1";
     config.port_min = 45000;
     config.port_max = 49999;
@@ -212,6 +225,24 @@ public:
     gen.send_to(2 * call, relay::Endpoint{a.advertised.ip, to_a->rtp_port});
     gen.send_to(2 * call + 1, relay::Endpoint{a.advertised.ip, to_b->rtp_port});
     return true;
+  }
+  // Summed over workers, from the relay's own /metrics text.
+  [[nodiscard]] WorkerStats worker_stats() const override {
+    std::string text;
+    relay_->write_metrics(text);
+    WorkerStats stats;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      const auto value = [&] { return std::stoull(line.substr(line.rfind(' ') + 1)); };
+      if (line.rfind("tipring_relay_media_worker_busy_microseconds_total{", 0) == 0) {
+        stats.busy_us += value();
+      } else if (line.rfind("tipring_relay_media_worker_packets_total{", 0) == 0) {
+        stats.packets += value();
+      } else if (line.rfind("tipring_relay_media_worker_wakeups_total{", 0) == 0) {
+        stats.wakeups += value();
+      }
+    }
+    return stats;
   }
 
 private:
@@ -238,6 +269,7 @@ public:
     return true;
   }
   long rss_kib() const override { return process_.rss_kib(); }
+  [[nodiscard]] long open_files() const override { return open_files_of(process_.pid()); }
   // Every rtpengine thread (its one worker, timers, control): all of it is relay work.
   [[nodiscard]] std::int64_t cpu_ns() const override { return process_cpu_ns(process_.pid()); }
   [[nodiscard]] std::size_t threads() const override { return process_threads(process_.pid()); }
@@ -246,15 +278,29 @@ private:
   RtpengineProcess process_;
 };
 
+// A target name is "kind" or "kind@N": N µs of busy polling for tipring or bare; without
+// it both use MediaRelayConfig's default, so the two poll alike.
+std::string kind_of(const std::string& name) {
+  return name.substr(0, name.find('@'));
+}
+int busy_poll_of(const std::string& name) {
+  const auto at = name.find('@');
+  return at == std::string::npos ? static_cast<int>(relay::MediaRelayConfig{}.busy_poll.count())
+                                 : std::stoi(name.substr(at + 1));
+}
+
 std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
-  if (name == "direct") {
+  const std::string kind = kind_of(name);
+  if (kind == "direct") {
     return std::make_unique<DirectTarget>();
   }
-  if (name == "bare") {
-    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
+  if (kind == "bare") {
+    return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
+                                        busy_poll_of(name));
   }
-  if (name == "tipring") {
-    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority});
+  if (kind == "tipring") {
+    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
+                                           busy_poll_of(name));
   }
   if (name == "rtpengine") {
     return std::make_unique<RtpengineTarget>(o.rtpengine,
@@ -291,7 +337,24 @@ struct Memory {
   double rss_per_call = 0;    // resident-set growth while the calls were set up
   double heap_per_call = -1;  // heap growth (in-process relays only), -1 when unknown
   double slab_per_call = 0;   // kernel slab growth, machine-wide: sockets, epoll items (noisy)
+  double files_per_call = 0;  // descriptors (sockets) opened per call
 };
+
+// Kernel slab bytes behind one epoll-watched UDP socket: the objects socket(2) and
+// epoll_ctl(2) allocate, at their slab slot sizes on this kernel (/sys/kernel/slab). This is
+// what slab_per_call measures machine-wide, without the noise of other processes.
+long kernel_bytes_per_socket() {
+  long total = 0;
+  for (const char* cache :
+       {"UDP", "sock_inode_cache", "filp", "dentry", "eventpoll_epi", "eventpoll_pwq"}) {
+    std::ifstream in(std::string("/sys/kernel/slab/") + cache + "/slab_size");
+    long size = 0;
+    if (in >> size) {
+      total += size;
+    }
+  }
+  return total;
+}
 
 // The kernel's slab memory in KiB (/proc/meminfo "Slab:"), where socket objects live.
 long slab_kib() {
@@ -313,8 +376,9 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
     std::printf("  %s: failed to start\n", name.c_str());
     return nullptr;
   }
-  const bool in_process = name == "tipring" || name == "bare";
+  const bool in_process = kind_of(name) == "tipring" || kind_of(name) == "bare";
   const long rss_before = target->rss_kib();
+  const long files_before = target->open_files();
   const long slab_before = slab_kib();
   const std::int64_t heap_before = heap_in_use();
   for (int c = 0; c < calls; ++c) {
@@ -325,6 +389,7 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
   }
   memory.rss_per_call = 1024.0 * static_cast<double>(target->rss_kib() - rss_before) / calls;
   memory.slab_per_call = 1024.0 * static_cast<double>(slab_kib() - slab_before) / calls;
+  memory.files_per_call = static_cast<double>(target->open_files() - files_before) / calls;
   if (in_process) {
     memory.heap_per_call = static_cast<double>(heap_in_use() - heap_before) / calls;
   }
@@ -348,8 +413,10 @@ void paced_runs(const Options& o, int calls, int run) {
   std::printf("\n## run %d: %d concurrent calls, paced (50 pps per endpoint)\n\n", run, calls);
   std::printf(
       "| target | sent | forwarded pps | loss %% | p50 us | p99 us | max us | relay CPU %% | "
-      "generator CPU %% | ksoftirqd CPU %% | heap/call | RSS/call | kernel slab/call "
-      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "generator CPU %% | send late p99/max us | ksoftirqd CPU %% | heap/call | RSS/call | "
+      "kernel slab/call | sockets/call |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+      "---|\n");
+  std::vector<std::string> worker_notes;
   for (const auto& name : o.targets) {
     LoadGenerator gen(calls);
     Memory memory;
@@ -358,23 +425,39 @@ void paced_runs(const Options& o, int calls, int run) {
       continue;
     }
     std::vector<std::int64_t> softirq;  // ksoftirqd CPU at the same two instants
+    std::vector<Target::WorkerStats> workers;
     const GeneratorPriority priority(o.generator_priority);
     const PacedResult r = gen.run_paced(std::chrono::seconds(o.seconds), 50, [&] {
       softirq.push_back(softirq_threads_cpu_ns());
+      workers.push_back(target->worker_stats());
       return target->cpu_ns();
     });
+    if (workers.back().packets > workers.front().packets) {
+      const auto busy = static_cast<double>(workers.back().busy_us - workers.front().busy_us);
+      const auto packets = static_cast<double>(workers.back().packets - workers.front().packets);
+      const auto wakeups = static_cast<double>(workers.back().wakeups - workers.front().wakeups);
+      worker_notes.push_back(
+          name + ": worker busy " + std::to_string(std::lround(100.0 * busy / (r.seconds * 1e6))) +
+          " % of the time, " + std::to_string(busy / packets).substr(0, 4) + " us per packet, " +
+          std::to_string(packets / wakeups).substr(0, 4) + " packets per wake-up");
+    }
     const std::string heap =
         memory.heap_per_call < 0 ? "—" : std::to_string(std::lround(memory.heap_per_call)) + " B";
     std::printf(
-        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.0f B | %.0f "
-        "B |\n",
+        "| %s | %llu | %.0f | %.3f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f | %s | "
+        "%.0f B | %.0f B | %.2f |\n",
         name.c_str(), static_cast<unsigned long long>(r.sent), r.forwarded_pps(), r.loss_percent(),
         static_cast<double>(r.p50_ns) / 1000.0, static_cast<double>(r.p99_ns) / 1000.0,
         static_cast<double>(r.max_ns) / 1000.0, CpuUse::percent(r.cpu.relay_ns, r.seconds),
         CpuUse::percent(r.cpu.generator_ns, r.seconds),
+        static_cast<double>(r.send_late_p99_ns) / 1000.0,
+        static_cast<double>(r.send_late_max_ns) / 1000.0,
         CpuUse::percent(softirq.back() - softirq.front(), r.seconds), heap.c_str(),
-        memory.rss_per_call, memory.slab_per_call);
+        memory.rss_per_call, memory.slab_per_call, memory.files_per_call);
     std::fflush(stdout);
+  }
+  for (const auto& note : worker_notes) {
+    std::printf("  %s\n", note.c_str());
   }
 }
 
@@ -430,6 +513,10 @@ int main(int argc, char** argv) {
       "172-byte RTP, 50 packets/s per endpoint, %d repeat(s)\n",
       o.relay_cpu, o.generator_cpu, o.seconds, o.repeat);
   std::printf("  sizeof(tipring Session) = %zu bytes\n", sizeof(tipring::relay::Session));
+  std::printf(
+      "  kernel slab per epoll-watched UDP socket = %ld bytes (UDP + sock_inode_cache + filp + "
+      "dentry + eventpoll_epi + eventpoll_pwq slots)\n",
+      kernel_bytes_per_socket());
   if (o.relay_priority > 0) {
     std::printf("  relay forwarding threads run SCHED_FIFO, priority %d\n", o.relay_priority);
   }

@@ -1,6 +1,7 @@
 #include "bench/relay/rtpengine_process.h"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -59,6 +60,16 @@ long rss_kib_of(pid_t pid) {
     }
   }
   return 0;
+}
+
+long open_files_of(pid_t pid) {
+  std::error_code error;
+  long count = 0;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", error), end;
+       !error && it != end; it.increment(error)) {
+    ++count;
+  }
+  return count;
 }
 
 RtpengineProcess::RtpengineProcess(std::string binary, int cpu, int fifo_priority,

@@ -48,5 +48,7 @@ private:
 
 // Resident set size of a process in KiB (/proc/<pid>/status VmRSS), 0 if unknown.
 long rss_kib_of(pid_t pid);
+// Open file descriptors of `pid` (sockets, for a relay), or 0 when unreadable.
+long open_files_of(pid_t pid);
 
 }  // namespace tipring::bench

@@ -27,16 +27,20 @@ TimePoint monotonic_now();
 
 // How busy a worker is, for the per-worker load metrics.
 struct WorkerLoad {
-  SingleWriterCounter wakeups;  // returns from the poller
+  SingleWriterCounter wakeups;  // returns from the poller, but not empty busy polls
   SingleWriterCounter batches;  // receive calls that returned datagrams
   SingleWriterCounter packets;  // datagrams read
+  // Microseconds from wake-ups that brought datagrams to the end of their relaying: the
+  // worker's real utilisation, which CPU time hides while it busy-polls.
+  SingleWriterCounter busy_us;
 };
 
 class ForwardingWorker {
 public:
   // `on_thread_start` runs first on the worker thread (tests use it to tag the thread for
-  // the allocation counter); may be empty.
-  ForwardingWorker(unsigned index, const LatchPolicy& policy,
+  // the allocation counter); may be empty. `busy_poll`: after a wake-up that brought
+  // datagrams, keep polling without sleeping for this long (0: always sleep when idle).
+  ForwardingWorker(unsigned index, const LatchPolicy& policy, Duration busy_poll,
                    std::function<void()> on_thread_start);
   ~ForwardingWorker();
   ForwardingWorker(const ForwardingWorker&) = delete;
@@ -74,6 +78,7 @@ private:
 
   unsigned index_;
   LatchPolicy policy_;
+  Duration busy_poll_;
   std::function<void()> on_thread_start_;
   std::unique_ptr<Poller> poller_;
   std::thread thread_;

@@ -48,10 +48,11 @@ struct ForwardingWorker::Poller {
   }
 };
 
-ForwardingWorker::ForwardingWorker(unsigned index, const LatchPolicy& policy,
+ForwardingWorker::ForwardingWorker(unsigned index, const LatchPolicy& policy, Duration busy_poll,
                                    std::function<void()> on_thread_start)
     : index_(index),
       policy_(policy),
+      busy_poll_(busy_poll),
       on_thread_start_(std::move(on_thread_start)),
       poller_(std::make_unique<Poller>()) {
   pending_.reserve(16);
@@ -126,10 +127,25 @@ void ForwardingWorker::unwatch(Channel& channel) {
 
 void ForwardingWorker::loop() {
   Poller& p = *poller_;
+  TimePoint spin_until;  // busy polling, as in the epoll backend
+  TimePoint last_traffic;
+  TimePoint now = monotonic_now();
   while (running_.load(std::memory_order_acquire)) {
-    const int ready = ::poll(p.fds.data(), p.fds.size(), kIdleWaitMs);
+    const int timeout = now < spin_until ? 0 : kIdleWaitMs;
+    const int ready = ::poll(p.fds.data(), p.fds.size(), timeout);
+    now = monotonic_now();
+    if (ready == 0 && timeout == 0) {
+      continue;
+    }
     load_.wakeups.add(1);
-    const TimePoint now = monotonic_now();
+    if (ready > 0) {
+      // Spin only while traffic is steady (this wake-up came within busy_poll of the last
+      // one with traffic): a lightly loaded worker still sleeps between datagrams.
+      if (now - last_traffic < busy_poll_) {
+        spin_until = now + busy_poll_;
+      }
+      last_traffic = now;
+    }
     if (ready > 0) {
       if ((p.fds[0].revents & POLLIN) != 0) {
         std::array<std::uint8_t, 64> drained{};
@@ -141,6 +157,11 @@ void ForwardingWorker::loop() {
           relay_from(*p.channels[i - 1], now);
         }
       }
+    }
+    if (ready > 0) {
+      const TimePoint done = monotonic_now();
+      load_.busy_us.add(static_cast<std::uint64_t>((done - now).count()));
+      now = done;
     }
     if (has_commands_.load(std::memory_order_acquire)) {
       apply_commands();

@@ -79,7 +79,8 @@ Result<void> MediaRelay::start() {
   unsigned count = config_.workers != 0 ? config_.workers : std::thread::hardware_concurrency();
   count = std::max(1u, count);
   for (unsigned i = 0; i < count; ++i) {
-    workers_.push_back(std::make_unique<ForwardingWorker>(i, policy_, config_.on_worker_start));
+    workers_.push_back(
+        std::make_unique<ForwardingWorker>(i, policy_, config_.busy_poll, config_.on_worker_start));
     if (auto started = workers_.back()->start(); !started) {
       return started;
     }

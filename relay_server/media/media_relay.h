@@ -32,6 +32,10 @@ struct MediaRelayConfig {
   std::string advertised_address;          // written into SDP; empty = bind_address
   std::uint16_t port_min = 30000, port_max = 39999;
   unsigned workers = 0;  // 0 = number of cores
+  // While datagrams keep arriving less than this apart, a worker polls without sleeping for
+  // this long after each (0: always sleep). A sleeping worker costs every datagram a
+  // wake-up, most of its relaying cost at high rates (docs/performance.md, "Media relay").
+  std::chrono::microseconds busy_poll{50};
   unsigned probation_packets = 3;
   bool media_handover = false;
   std::chrono::seconds idle_timeout{60}, held_timeout{3600}, quarantine{30}, learning_window{3};

@@ -118,6 +118,12 @@ void MediaRelay::write_metrics(std::string& out) const {
     sample(out, "tipring_relay_media_worker_batches_total",
            "worker=\"" + std::to_string(worker->index()) + "\"", worker->load().batches.read());
   }
+  header(out, "tipring_relay_media_worker_busy_microseconds_total", "counter",
+         "Time each forwarding worker spent relaying (wake-up with datagrams to done).");
+  for (const auto& worker : workers_) {
+    sample(out, "tipring_relay_media_worker_busy_microseconds_total",
+           "worker=\"" + std::to_string(worker->index()) + "\"", worker->load().busy_us.read());
+  }
   header(out, "tipring_relay_media_worker_sessions", "gauge",
          "Sessions owned by each forwarding worker.");
   for (const auto& worker : workers_) {

@@ -95,70 +95,51 @@ struct RelayedCall : ::testing::Test {
     }
     return n;
   }
+  // Alice sends runs of datagrams of mixed sizes back to back (some leave the relay as one
+  // UDP GSO message); Bob must get every one, byte for byte, in order, from his relay port.
+  void expect_mixed_bursts_arrive_intact() {
+    std::vector<std::vector<std::uint8_t>> sent;
+    for (const auto& [count, payload] : std::vector<std::pair<int, std::size_t>>{
+             {12, 160}, {1, 80}, {5, 160}, {3, 1388}, {2, 48}, {1, 160}, {20, 160}}) {
+      for (int i = 0; i < count; ++i) {
+        auto packet = rtp_packet(alice_seq, kAliceSsrc, payload);
+        packet[12] = kFromAlice;
+        packet[13] = static_cast<std::uint8_t>(alice_seq >> 8);
+        packet[14] = static_cast<std::uint8_t>(alice_seq);
+        ++alice_seq;
+        sent.push_back(std::move(packet));
+      }
+    }
+    for (const auto& packet : sent) {
+      alice.send_to(alice_sends_to, packet);
+    }
+    const auto at_bob = bob_receive.receive_count(sent.size(), 3s);
+
+    ASSERT_EQ(at_bob.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+      EXPECT_EQ(at_bob[i].bytes, sent[i]) << "datagram " << i;
+      EXPECT_EQ(at_bob[i].from, bob_sends_to);
+    }
+  }
 };
 
-TEST_F(RelayedCall, RefusesToBindTheWildcardAddress) {
-  MediaRelayConfig config = loopback_config(41000, 41019);
-  config.bind_address = "0.0.0.0";
-  MediaRelay wildcard(config);
-  EXPECT_FALSE(wildcard.start().has_value());
-}
-
-TEST_F(RelayedCall, RelaysANatClientAndAnAsymmetricPublicClientBothWays) {
-  start(loopback_config(41000, 41099));
-  offer();
-  answer();
-  learn_both();
-
-  alice_sends(50);
-  bob_sends(50);
-  const auto at_bob = bob_receive.receive_count(50, 3s);
-  const auto at_alice = alice.receive_count(50, 3s);
-
-  auto s = relay->query("call-1@example");
-  ASSERT_TRUE(s.has_value());
-  EXPECT_EQ(s->legs[0].target, alice.local());        // NAT: observed source
-  EXPECT_EQ(s->legs[1].target, bob_receive.local());  // public: advertised address
-  EXPECT_EQ(s->legs[1].learned_source, bob_send.local());
-  EXPECT_EQ(count_marked(at_bob, kFromAlice), 50u);
-  EXPECT_EQ(count_marked(at_alice, kFromBob), 50u);
-  for (const auto& d : at_bob) {
-    EXPECT_EQ(d.from, bob_sends_to);  // Bob hears from the port he sends to
-  }
-  EXPECT_TRUE(bob_send.drain(0ms).empty());
-}
-
-// The worker sends runs of equal-size datagrams as one UDP GSO message: whatever the sizes
-// in a burst (runs, a shorter packet ending a run, packets too large for GSO), the peer
-// gets each datagram intact, on its own, and in order.
 TEST_F(RelayedCall, BurstsOfMixedSizesArriveAsTheSameDatagramsInOrder) {
   start(loopback_config(41000, 41099));
   offer();
   answer();
   learn_both();
+  expect_mixed_bursts_arrive_intact();
+}
 
-  std::vector<std::vector<std::uint8_t>> sent;
-  for (const auto& [count, payload] : std::vector<std::pair<int, std::size_t>>{
-           {12, 160}, {1, 80}, {5, 160}, {3, 1388}, {2, 48}, {1, 160}, {20, 160}}) {
-    for (int i = 0; i < count; ++i) {
-      auto packet = rtp_packet(alice_seq, kAliceSsrc, payload);
-      packet[12] = kFromAlice;
-      packet[13] = static_cast<std::uint8_t>(alice_seq >> 8);
-      packet[14] = static_cast<std::uint8_t>(alice_seq);
-      ++alice_seq;
-      sent.push_back(std::move(packet));
-    }
-  }
-  for (const auto& packet : sent) {
-    alice.send_to(alice_sends_to, packet);
-  }
-  const auto at_bob = bob_receive.receive_count(sent.size(), 3s);
-
-  ASSERT_EQ(at_bob.size(), sent.size());
-  for (std::size_t i = 0; i < sent.size(); ++i) {
-    EXPECT_EQ(at_bob[i].bytes, sent[i]) << "datagram " << i;
-    EXPECT_EQ(at_bob[i].from, bob_sends_to);
-  }
+// busy_poll only changes how a worker waits; what it relays must not change.
+TEST_F(RelayedCall, AWorkerThatAlwaysSleepsRelaysBurstsTheSameAsABusyPollingOne) {
+  auto config = loopback_config(42100, 42149);
+  config.busy_poll = 0us;
+  start(config);
+  offer();
+  answer();
+  learn_both();
+  expect_mixed_bursts_arrive_intact();
 }
 
 TEST_F(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
@@ -340,6 +321,8 @@ TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
   EXPECT_NE(text.find("tipring_relay_media_learning_events_total 2\n"), std::string::npos);
   EXPECT_NE(text.find("tipring_relay_media_streams{flow=\"zero_way\"} 0\n"), std::string::npos);
   EXPECT_NE(text.find("tipring_relay_media_worker_packets_total{worker=\"1\"}"), std::string::npos);
+  EXPECT_NE(text.find("tipring_relay_media_worker_busy_microseconds_total{worker=\"1\"}"),
+            std::string::npos);
   EXPECT_NE(text.find("# TYPE tipring_relay_media_packets_forwarded_total counter"),
             std::string::npos);
 }
