@@ -11,9 +11,6 @@ namespace tipring::audio {
 namespace {
 
 constexpr std::string_view kRule = "RIFF WAVE";
-constexpr std::uint16_t kFormatPcm = 1;
-constexpr std::uint16_t kFormatAlaw = 6;
-constexpr std::uint16_t kFormatUlaw = 7;
 constexpr std::uint16_t kFormatExtensible = 0xFFFE;
 
 std::uint16_t u16(std::span<const std::uint8_t> b, std::size_t at) {
@@ -29,58 +26,64 @@ bool tag(std::span<const std::uint8_t> b, std::size_t at, std::string_view name)
                     [](char c, std::uint8_t byte) { return static_cast<std::uint8_t>(c) == byte; });
 }
 
-struct Format {
-  std::uint16_t tag = 0;
-  std::uint16_t channels = 0;
-  std::uint32_t rate = 0;
-  std::uint16_t bits = 0;
-};
-
-Result<Format> parse_format(std::span<const std::uint8_t> chunk) {
+// The format fields of a fmt chunk (WAVEFORMATEX; WAVEFORMATEXTENSIBLE's sub-format).
+Result<WavChunks> parse_format(std::span<const std::uint8_t> chunk) {
   if (chunk.size() < 16) {
     return fail(kRule, "fmt chunk shorter than 16 bytes");
   }
-  Format format{u16(chunk, 0), u16(chunk, 2), u32(chunk, 4), u16(chunk, 14)};
-  if (format.tag == kFormatExtensible) {
+  WavChunks format;
+  format.format_tag = u16(chunk, 0);
+  format.channels = u16(chunk, 2);
+  format.rate_hz = static_cast<int>(u32(chunk, 4));
+  format.bits_per_sample = u16(chunk, 14);
+  if (format.format_tag == kFormatExtensible) {
     if (chunk.size() < 26) {
       return fail(kRule, "WAVE_FORMAT_EXTENSIBLE without its sub-format");
     }
-    format.tag = u16(chunk, 24);  // first two bytes of the sub-format GUID
-  }
-  if (format.channels == 0 || format.channels > 8) {
-    return fail(kRule, "channel count " + std::to_string(format.channels) + " out of range");
-  }
-  if (format.rate < 1000 || format.rate > 384000) {
-    return fail(kRule, "sample rate " + std::to_string(format.rate) + " out of range");
-  }
-  const bool pcm16 = format.tag == kFormatPcm && format.bits == 16;
-  const bool g711 = (format.tag == kFormatAlaw || format.tag == kFormatUlaw) && format.bits == 8;
-  if (!pcm16 && !g711) {
-    return fail(kRule, "only 16-bit PCM and 8-bit G.711 are supported (format " +
-                           std::to_string(format.tag) + ", " + std::to_string(format.bits) +
-                           " bits)");
+    format.format_tag = u16(chunk, 24);  // first two bytes of the sub-format GUID
   }
   return format;
 }
 
-std::int16_t sample_at(const Format& format, std::span<const std::uint8_t> data, std::size_t i) {
-  if (format.tag == kFormatPcm) {
-    return static_cast<std::int16_t>(u16(data, i * 2));
+// The formats the file devices play: 16-bit PCM and 8-bit G.711, up to 8 channels.
+Result<void> check_device_format(const WavChunks& format) {
+  if (format.channels == 0 || format.channels > 8) {
+    return fail(kRule, "channel count " + std::to_string(format.channels) + " out of range");
   }
-  return format.tag == kFormatUlaw ? g711::ulaw_to_linear(data[i]) : g711::alaw_to_linear(data[i]);
+  if (format.rate_hz < 1000 || format.rate_hz > 384000) {
+    return fail(kRule, "sample rate " + std::to_string(format.rate_hz) + " out of range");
+  }
+  const bool pcm16 = format.format_tag == kWavFormatPcm && format.bits_per_sample == 16;
+  const bool g711 = (format.format_tag == kWavFormatAlaw || format.format_tag == kWavFormatUlaw) &&
+                    format.bits_per_sample == 8;
+  if (!pcm16 && !g711) {
+    return fail(kRule, "only 16-bit PCM and 8-bit G.711 are supported (format " +
+                           std::to_string(format.format_tag) + ", " +
+                           std::to_string(format.bits_per_sample) + " bits)");
+  }
+  return {};
 }
 
-WavAudio mix_down(const Format& format, std::span<const std::uint8_t> data) {
-  const std::size_t bytes_per_sample = format.bits / 8;
-  const std::size_t frames = data.size() / (bytes_per_sample * format.channels);
+std::int16_t sample_at(const WavChunks& format, std::size_t i) {
+  if (format.format_tag == kWavFormatPcm) {
+    return static_cast<std::int16_t>(u16(format.data, i * 2));
+  }
+  return format.format_tag == kWavFormatUlaw ? g711::ulaw_to_linear(format.data[i])
+                                             : g711::alaw_to_linear(format.data[i]);
+}
+
+WavAudio mix_down(const WavChunks& format) {
+  const auto bytes_per_sample = static_cast<std::size_t>(format.bits_per_sample / 8);
+  const auto channels = static_cast<std::size_t>(format.channels);
+  const std::size_t frames = format.data.size() / (bytes_per_sample * channels);
   WavAudio audio;
-  audio.rate_hz = static_cast<int>(format.rate);
+  audio.rate_hz = format.rate_hz;
   audio.channels = format.channels;
   audio.samples.resize(frames);
   for (std::size_t f = 0; f < frames; ++f) {
     int sum = 0;
-    for (std::size_t c = 0; c < format.channels; ++c) {
-      sum += sample_at(format, data, f * format.channels + c);
+    for (std::size_t c = 0; c < channels; ++c) {
+      sum += sample_at(format, f * channels + c);
     }
     audio.samples[f] = static_cast<std::int16_t>(sum / format.channels);
   }
@@ -89,11 +92,11 @@ WavAudio mix_down(const Format& format, std::span<const std::uint8_t> data) {
 
 }  // namespace
 
-Result<WavAudio> parse_wav(std::span<const std::uint8_t> bytes) {
+Result<WavChunks> parse_wav_chunks(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < 12 || !tag(bytes, 0, "RIFF") || !tag(bytes, 8, "WAVE")) {
     return fail(kRule, "missing RIFF/WAVE header");
   }
-  std::optional<Format> format;
+  std::optional<WavChunks> format;
   std::size_t at = 12;
   while (at + 8 <= bytes.size()) {
     const std::uint32_t size = u32(bytes, at + 4);
@@ -111,12 +114,24 @@ Result<WavAudio> parse_wav(std::span<const std::uint8_t> bytes) {
         return fail(kRule, "data chunk before fmt chunk");
       }
       // A streaming writer may leave the size at 0 or 0xFFFFFFFF: take what is there.
-      return mix_down(*format, size == 0 ? bytes.subspan(body) : chunk);
+      format->data = size == 0 ? bytes.subspan(body) : chunk;
+      return *format;
     }
     // Chunks are padded to an even size.
     at = body + static_cast<std::size_t>(size) + (size & 1U);
   }
   return fail(kRule, format ? "no data chunk" : "no fmt chunk");
+}
+
+Result<WavAudio> parse_wav(std::span<const std::uint8_t> bytes) {
+  auto chunks = parse_wav_chunks(bytes);
+  if (!chunks) {
+    return tl::unexpected(chunks.error());
+  }
+  if (auto checked = check_device_format(*chunks); !checked) {
+    return tl::unexpected(checked.error());
+  }
+  return mix_down(*chunks);
 }
 
 Result<WavAudio> read_wav_file(const std::string& path) {
@@ -164,7 +179,7 @@ void WavWriter::write_header() {
   put_tag("WAVE");
   put_tag("fmt ");
   put(16, 4);
-  put(kFormatPcm, 2);
+  put(kWavFormatPcm, 2);
   put(1, 2);
   put(rate, 4);
   put(rate * 2, 4);

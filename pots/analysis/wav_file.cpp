@@ -1,5 +1,7 @@
 #include "pots/analysis/wav_file.h"
 
+#include "audio/device/wav_file.h"
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -9,16 +11,6 @@ namespace tipring::pots {
 namespace {
 
 constexpr std::string_view kRule = "RIFF/WAVE PCM";
-
-std::uint32_t read_u32(const std::vector<std::uint8_t>& b, std::size_t at) {
-  return static_cast<std::uint32_t>(b[at]) | (static_cast<std::uint32_t>(b[at + 1]) << 8U) |
-         (static_cast<std::uint32_t>(b[at + 2]) << 16U) |
-         (static_cast<std::uint32_t>(b[at + 3]) << 24U);
-}
-
-std::uint16_t read_u16(const std::vector<std::uint8_t>& b, std::size_t at) {
-  return static_cast<std::uint16_t>(b[at] | (b[at + 1] << 8U));
-}
 
 void put_u32(std::vector<std::uint8_t>& b, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
@@ -31,51 +23,29 @@ void put_u16(std::vector<std::uint8_t>& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8U));
 }
 
-bool tag_at(const std::vector<std::uint8_t>& b, std::size_t at, std::string_view tag) {
-  return at + 4 <= b.size() && std::string_view(reinterpret_cast<const char*>(&b[at]), 4) == tag;
-}
-
 }  // namespace
 
 Result<WavAudio> parse_wav(const std::vector<std::uint8_t>& bytes) {
-  if (bytes.size() < 12 || !tag_at(bytes, 0, "RIFF") || !tag_at(bytes, 8, "WAVE")) {
-    return fail(kRule, "not a RIFF/WAVE file");
+  const auto chunks = audio::parse_wav_chunks(bytes);
+  if (!chunks) {
+    return fail(kRule, chunks.error().detail);
+  }
+  if (chunks->format_tag != audio::kWavFormatPcm || chunks->bits_per_sample != 16 ||
+      chunks->channels < 1) {
+    return fail(kRule, "only 16-bit PCM is supported (format " +
+                           std::to_string(chunks->format_tag) + ", " +
+                           std::to_string(chunks->bits_per_sample) + " bits)");
   }
   WavAudio audio;
-  bool have_format = false;
-  std::size_t at = 12;
-  while (at + 8 <= bytes.size()) {
-    const std::uint32_t size = read_u32(bytes, at + 4);
-    const std::size_t body = at + 8;
-    // Streamed files (espeak-ng --stdout, sox -) leave the data size unset: take the rest.
-    const std::size_t available = bytes.size() - body;
-    const std::size_t length = std::min<std::size_t>(size, available);
-    if (tag_at(bytes, at, "fmt ")) {
-      if (length < 16) {
-        return fail(kRule, "fmt chunk shorter than 16 bytes");
-      }
-      const auto format = read_u16(bytes, body);
-      audio.channels = read_u16(bytes, body + 2);
-      audio.sample_rate_hz = static_cast<int>(read_u32(bytes, body + 4));
-      const auto bits = read_u16(bytes, body + 14);
-      if ((format != 1 && format != 0xFFFE) || bits != 16 || audio.channels < 1) {
-        return fail(kRule, "only 16-bit PCM is supported (format " + std::to_string(format) + ", " +
-                               std::to_string(bits) + " bits)");
-      }
-      have_format = true;
-    } else if (tag_at(bytes, at, "data")) {
-      if (!have_format) {
-        return fail(kRule, "data chunk before fmt chunk");
-      }
-      audio.samples.resize(length / 2);
-      for (std::size_t i = 0; i < audio.samples.size(); ++i) {
-        audio.samples[i] = static_cast<std::int16_t>(read_u16(bytes, body + 2 * i));
-      }
-      return audio;
-    }
-    at = body + length + (length & 1U);
+  audio.sample_rate_hz = chunks->rate_hz;
+  audio.channels = chunks->channels;
+  audio.samples.resize(chunks->data.size() / 2);
+  for (std::size_t i = 0; i < audio.samples.size(); ++i) {
+    const auto little_endian =
+        static_cast<std::uint16_t>(chunks->data[2 * i] | (chunks->data[2 * i + 1] << 8U));
+    audio.samples[i] = static_cast<std::int16_t>(little_endian);
   }
-  return fail(kRule, "no data chunk");
+  return audio;
 }
 
 Result<WavAudio> read_wav(const std::filesystem::path& path) {

@@ -1,6 +1,7 @@
-// A minimal RIFF/WAVE reader and writer for line recordings (PCM 16-bit), used by the
-// analysis and generation tools (`line-analyze`, `line-generate`) and by tests. The audio
-// module's WAV devices serve the audio pipeline; this one only moves analysis files.
+// RIFF/WAVE reading and writing for line recordings (PCM 16-bit, channels kept
+// interleaved), used by the analysis and generation tools (`line-analyze`,
+// `line-generate`) and by tests. The chunk walking is the audio module's (parse_wav_chunks);
+// its WAV devices mix down to mono for the pipeline, these keep the file as recorded.
 #pragma once
 
 #include "protocol/core/error.h"

@@ -140,6 +140,36 @@ TEST(WavFile, ReadsG711EncodedFiles) {
   EXPECT_EQ(audio->samples, (std::vector<std::int16_t>{32124, 0}));
 }
 
+// The chunk walker the line tools and the test probes decode from, before any format check.
+TEST(WavChunks, SkipsPaddedChunksResolvesExtensibleAndKeepsTheSamplesAsStored) {
+  std::vector<std::uint8_t> bytes = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E',
+                                     // An odd-sized LIST chunk and its pad byte.
+                                     'L', 'I', 'S', 'T', 3, 0, 0, 0, 'a', 'b', 'c', 0,
+                                     // WAVE_FORMAT_EXTENSIBLE, stereo 48 kHz, 32-bit float.
+                                     'f', 'm', 't', ' ', 40, 0, 0, 0, 0xFE, 0xFF, 2, 0, 0x80, 0xBB,
+                                     0, 0, 0, 0, 0, 0, 8, 0, 32, 0, 22, 0, 32, 0, 3, 0, 0, 0, 3, 0,
+                                     0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71,
+                                     'd', 'a', 't', 'a', 8, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+  const auto chunks = parse_wav_chunks(bytes);
+  ASSERT_TRUE(chunks) << chunks.error().describe();
+  EXPECT_EQ(chunks->format_tag, kWavFormatFloat);
+  EXPECT_EQ(chunks->channels, 2);
+  EXPECT_EQ(chunks->rate_hz, 48000);
+  EXPECT_EQ(chunks->bits_per_sample, 32);
+  EXPECT_EQ(std::vector<std::uint8_t>(chunks->data.begin(), chunks->data.end()),
+            (std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  // The file devices do not play float: the format check is theirs, not the walker's.
+  EXPECT_FALSE(parse_wav(bytes));
+}
+
+TEST(WavChunks, TakesTheRestOfTheFileWhenTheDataSizeIsUnset) {
+  auto bytes = header_with_format(1, 16);  // data size 0, as a streaming writer leaves it
+  bytes.insert(bytes.end(), {1, 0, 2, 0, 3, 0});
+  const auto chunks = parse_wav_chunks(bytes);
+  ASSERT_TRUE(chunks) << chunks.error().describe();
+  EXPECT_EQ(chunks->data.size(), 6U);
+}
+
 TEST(WavFile, MissingFileIsAnErrorNamingThePath) {
   auto audio = read_wav_file("/nonexistent/tipring.wav");
   ASSERT_FALSE(audio);

@@ -8,9 +8,9 @@
 // message) only outside CI when pulseaudio is not installed; under CI=true it must run.
 #include "audio/device/portaudio_device.h"
 #include "audio/device/portaudio_library.h"
-#include "tests/audio/allocation_counter.h"
 #include "tests/audio/pulse_server.h"
 #include "tests/audio/signal_analysis.h"
+#include "tests/support/allocation_counter.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -92,7 +92,7 @@ TEST_F(PortAudioOnNullSink, ToneSentToTheSinkComesBackFromItsMonitorAtTheSameFre
   auto device = PortAudioDevice::create(*library_, config);
   ASSERT_TRUE(device) << device.error().describe();
   ASSERT_TRUE((*device)->start());
-  const auto before = testing::allocations_in_audio_callback();
+  const test_support::AllocationsWhile in_callback(&in_audio_callback);
   const auto captured = play_and_record(**device, 10.0, 72000);
   const auto callbacks = (*device)->bridge()->callbacks();
   (*device)->stop();
@@ -103,7 +103,7 @@ TEST_F(PortAudioOnNullSink, ToneSentToTheSinkComesBackFromItsMonitorAtTheSameFre
   const double level_db = 20.0 * std::log10(testing::rms(last_second) / (10000.0 / std::sqrt(2.0)));
   EXPECT_NEAR(level_db, 0.0, 3.0);
   EXPECT_GT(callbacks, 100U);
-  EXPECT_EQ(testing::allocations_in_audio_callback() - before, 0U);
+  EXPECT_EQ(in_callback.count(), 0U);
   EXPECT_TRUE(events_.empty()) << events_.front().detail << " kind "
                                << static_cast<int>(events_.front().kind);
 }

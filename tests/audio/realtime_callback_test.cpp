@@ -2,7 +2,7 @@
 // interleaved device buffers, and not one heap allocation happens while in it.
 #include "audio/device/callback_bridge.h"
 #include "audio/ring/spsc_ring.h"
-#include "tests/audio/allocation_counter.h"
+#include "tests/support/allocation_counter.h"
 
 #include <thread>
 #include <vector>
@@ -12,12 +12,15 @@
 namespace tipring::audio {
 namespace {
 
+using test_support::AllocationScope;
+using test_support::AllocationsWhile;
+
 TEST(AllocationCounter, SeesAllocationsOutsideTheCallback) {
-  const auto before = testing::allocations_total();
+  const AllocationScope scope;
   std::vector<int> allocated(100);
   volatile int* escape = allocated.data();  // keeps the allocation from being elided
   escape[0] = 1;
-  EXPECT_GE(testing::allocations_total(), before + 1);
+  EXPECT_GE(scope.count(), 1U);
   EXPECT_FALSE(in_audio_callback());
 }
 
@@ -25,7 +28,7 @@ TEST(CallbackBridge, AllocatesNothingInTheCallbackWhateverTheRingState) {
   CallbackBridge bridge(480, 2, 2);
   std::vector<std::int16_t> input(4096 * 2, 100);
   std::vector<std::int16_t> output(4096 * 2, 0);
-  const auto before = testing::allocations_in_audio_callback();
+  const AllocationsWhile in_callback(&in_audio_callback);
   // Empty playout ring (underrun) and a capture ring that overflows.
   for (int i = 0; i < 10; ++i) {
     bridge.on_audio(input.data(), output.data(), 4096);
@@ -33,7 +36,7 @@ TEST(CallbackBridge, AllocatesNothingInTheCallbackWhateverTheRingState) {
   // Output only, input only, odd sizes.
   bridge.on_audio(nullptr, output.data(), 333);
   bridge.on_audio(input.data(), nullptr, 1);
-  EXPECT_EQ(testing::allocations_in_audio_callback() - before, 0U);
+  EXPECT_EQ(in_callback.count(), 0U);
   EXPECT_GT(bridge.underrun_samples(), 0U);
   EXPECT_GT(bridge.overrun_samples(), 0U);
   EXPECT_EQ(bridge.capture_callbacks(), 11U);

@@ -55,7 +55,9 @@ def send(args):
 
 def flood(args):
     """Sprays RTP-looking datagrams (valid version, rising sequence numbers, one SSRC) at
-    every port of a range, round after round, and counts anything that comes back."""
+    every port of a range, round after round, and counts anything that comes back. Reports
+    when each round began (time.monotonic(), one clock for every namespace), so a test can
+    tell how many rounds hit a port while it was open."""
     host = args.host
     low, high = (int(x) for x in args.ports.split("-"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -63,9 +65,11 @@ def flood(args):
     deadline = time.monotonic() + args.seconds
     sent = replies = 0
     seq = 0
+    round_starts = []
     for _round in range(args.rounds):
         if time.monotonic() >= deadline:
             break
+        round_starts.append(round(time.monotonic(), 3))
         for port in range(low, high + 1):
             seq = (seq + 1) & 0xFFFF
             packet = bytes([0x80, 0x00]) + seq.to_bytes(2, "big") + (seq * 160).to_bytes(
@@ -89,7 +93,8 @@ def flood(args):
             replies += 1
         except (BlockingIOError, OSError):
             time.sleep(0.02)
-    print(json.dumps({"sent": sent, "replies": replies}), flush=True)
+    print(json.dumps({"sent": sent, "replies": replies, "round_starts": round_starts}),
+          flush=True)
 
 
 def wait_tcp(args):

@@ -7,6 +7,8 @@
 //   audio_probe correlate REFERENCE FILE [--skip S] [--seconds S]
 //       the best normalised cross-correlation of a stretch of FILE against REFERENCE played
 //       in a loop (any lag), at 8 kHz, as one JSON object.
+#include "audio/device/wav_file.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -27,67 +29,44 @@ struct Wav {
   std::vector<double> mono;  // first channel, scaled to [-1, 1)
 };
 
-std::uint32_t le32(const unsigned char* p) {
-  return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
-         (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
-}
-std::uint16_t le16(const unsigned char* p) {
-  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
-}
-
 std::optional<Wav> read_wav(const std::string& path, std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open " + path;
     return std::nullopt;
   }
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), {});
-  if (bytes.size() < 12 || std::memcmp(bytes.data(), "RIFF", 4) != 0 ||
-      std::memcmp(bytes.data() + 8, "WAVE", 4) != 0) {
-    error = path + " is not a RIFF/WAVE file";
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  const auto chunks = tipring::audio::parse_wav_chunks(bytes);
+  if (!chunks) {
+    error = path + " is not a RIFF/WAVE file audio_probe can read: " + chunks.error().detail;
+    return std::nullopt;
+  }
+  const bool pcm16 =
+      chunks->format_tag == tipring::audio::kWavFormatPcm && chunks->bits_per_sample == 16;
+  const bool float32 =
+      chunks->format_tag == tipring::audio::kWavFormatFloat && chunks->bits_per_sample == 32;
+  if (chunks->channels <= 0 || (!pcm16 && !float32)) {
+    error = path + ": only 16-bit PCM and 32-bit float WAV are supported";
     return std::nullopt;
   }
   Wav wav;
-  int format = 0, bits = 0;
-  std::size_t pos = 12;
-  while (pos + 8 <= bytes.size()) {
-    const std::uint32_t size = le32(&bytes[pos + 4]);
-    const unsigned char* body = &bytes[pos + 8];
-    const std::size_t available = std::min<std::size_t>(size, bytes.size() - pos - 8);
-    if (std::memcmp(&bytes[pos], "fmt ", 4) == 0 && available >= 16) {
-      format = le16(body);
-      wav.channels = le16(body + 2);
-      wav.rate = static_cast<int>(le32(body + 4));
-      bits = le16(body + 14);
-      if (format == 0xFFFE && available >= 26) {
-        format = le16(body + 24);  // WAVE_FORMAT_EXTENSIBLE: the sub-format's first two bytes
-      }
-    } else if (std::memcmp(&bytes[pos], "data", 4) == 0) {
-      if (wav.channels <= 0 || (format == 1 && bits != 16) || (format == 3 && bits != 32) ||
-          (format != 1 && format != 3)) {
-        error = path + ": only 16-bit PCM and 32-bit float WAV are supported";
-        return std::nullopt;
-      }
-      const std::size_t frame =
-          static_cast<std::size_t>(wav.channels) * static_cast<std::size_t>(bits / 8);
-      const std::size_t frames = available / frame;
-      wav.mono.reserve(frames);
-      for (std::size_t i = 0; i < frames; ++i) {
-        const unsigned char* s = body + i * frame;
-        if (format == 1) {
-          wav.mono.push_back(static_cast<std::int16_t>(le16(s)) / 32768.0);
-        } else {
-          float f = 0;
-          std::memcpy(&f, s, sizeof f);
-          wav.mono.push_back(f);
-        }
-      }
-      return wav;
+  wav.rate = chunks->rate_hz;
+  wav.channels = chunks->channels;
+  const std::size_t frame = static_cast<std::size_t>(wav.channels) *
+                            static_cast<std::size_t>(chunks->bits_per_sample / 8);
+  const std::size_t frames = chunks->data.size() / frame;
+  wav.mono.reserve(frames);
+  for (std::size_t i = 0; i < frames; ++i) {
+    const std::uint8_t* s = chunks->data.data() + i * frame;
+    if (pcm16) {
+      wav.mono.push_back(static_cast<std::int16_t>(s[0] | (s[1] << 8)) / 32768.0);
+    } else {
+      float f = 0;
+      std::memcpy(&f, s, sizeof f);
+      wav.mono.push_back(f);
     }
-    pos += 8 + size + (size & 1U);
   }
-  error = path + " has no data chunk";
-  return std::nullopt;
+  return wav;
 }
 
 double power(const std::vector<double>& x, std::size_t from, std::size_t to) {

@@ -1,6 +1,6 @@
 // The line's per-block audio work must not allocate (CONVENTIONS: no allocation, lock or log
-// on the audio path). This binary replaces the global operator new with one that counts
-// calls made while a test has opened a counting scope on its thread, then runs each
+// on the audio path). This binary links the allocation counter, which counts calls of
+// operator new made while a test has opened a counting scope on its thread, then runs each
 // detector and generator over realistic signals — with the events they must find, so the
 // paths that report are exercised — and asserts the count stayed at zero. Output vectors
 // are reserved beforehand, as the audio thread's owner does once at start-up.
@@ -13,64 +13,15 @@
 #include "pots/tones/progress_tone_detector.h"
 #include "pots/tones/tone_player.h"
 #include "test_signals.h"
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
+#include "tests/support/allocation_counter.h"
 
 #include <gtest/gtest.h>
-
-namespace {
-thread_local bool t_counting = false;
-std::atomic<std::uint64_t> g_allocations{0};
-
-void* counted_allocation(std::size_t size) {
-  if (t_counting) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-  }
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_allocation(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_allocation(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace tipring::pots {
 namespace {
 
 using test::Buffer;
-
-// Allocations made on this thread while the scope is open.
-class AllocationScope {
-public:
-  AllocationScope() : start_(g_allocations.load()) { t_counting = true; }
-  ~AllocationScope() { t_counting = false; }
-  AllocationScope(const AllocationScope&) = delete;
-  AllocationScope& operator=(const AllocationScope&) = delete;
-  [[nodiscard]] std::uint64_t count() const { return g_allocations.load() - start_; }
-
-private:
-  std::uint64_t start_;
-};
+using test_support::AllocationScope;
 
 constexpr std::size_t kBlock = 160;  // 20 ms, the audio thread's block
 

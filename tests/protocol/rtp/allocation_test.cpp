@@ -1,36 +1,16 @@
 // The relay parses every datagram it forwards, so the RTP and RTCP parse paths must not
-// allocate. This binary counts global allocations to hold them to that.
+// allocate. This binary links the allocation counter to hold them to that.
 #include "protocol/rtp/mux.h"
 #include "protocol/rtp/rtcp_packet.h"
 #include "protocol/rtp/rtp_packet.h"
 #include "protocol/rtp/source_state.h"
 #include "protocol/rtp/telephone_event.h"
 #include "tests/protocol/rtp/bytes.h"
+#include "tests/support/allocation_counter.h"
 
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include <gtest/gtest.h>
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace tipring::rtp {
 namespace {
@@ -49,7 +29,7 @@ TEST(ParsePath, ParsesRtpRtcpAndEventsWithoutAllocating) {
   SourceState state(8000);
   std::array<SdesItem, 4> items{};
 
-  const long before = g_allocations.load();
+  const test_support::AllocationScope scope;
   int seen = 0;
   for (int i = 0; i < 100; ++i) {
     if (classify_muxed_packet(view(rtp)) == MuxedPacketKind::rtp) {
@@ -70,10 +50,10 @@ TEST(ParsePath, ParsesRtpRtcpAndEventsWithoutAllocating) {
     }
     seen += parse_rtcp_compound(view(bad_rtcp)) ? 1 : 0;
   }
-  const long allocations = g_allocations.load() - before;
+  const std::uint64_t allocations = scope.count();
 
   EXPECT_EQ(seen, 300);
-  EXPECT_EQ(allocations, 0);
+  EXPECT_EQ(allocations, 0U);
 }
 
 }  // namespace

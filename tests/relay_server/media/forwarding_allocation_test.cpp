@@ -1,47 +1,12 @@
-// The forwarding loop must not allocate: this binary replaces the global operator new with
-// one that counts calls made on threads tagged as relay workers (via on_worker_start), then
-// relays a call and asserts the count did not move while packets flowed.
+// The forwarding loop must not allocate: each relay worker opens an allocation-counting
+// scope when it starts (via on_worker_start), then the test relays a call and asserts the
+// worker's count did not move while packets flowed.
 #include "tests/relay_server/media/relay_call.h"
+#include "tests/support/allocation_counter.h"
 
 #include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include <gtest/gtest.h>
-
-namespace {
-thread_local bool t_on_worker = false;
-std::atomic<std::uint64_t> g_worker_allocations{0};
-
-void* counted_allocation(std::size_t size) {
-  if (t_on_worker) {
-    g_worker_allocations.fetch_add(1, std::memory_order_relaxed);
-  }
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_allocation(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_allocation(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace tipring::relay {
 namespace {
@@ -52,14 +17,22 @@ using namespace testing;
 TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
   MediaRelayConfig config = loopback_config(42000, 42099);
   config.workers = 1;
+  static std::atomic<const test_support::AllocationScope*> worker_scope{nullptr};
   config.on_worker_start = [] {
-    t_on_worker = true;
-    // Proves the hook counts on this thread: one allocation before the loop starts.
-    delete new int(1);
+    // Counts this worker thread's allocations for the rest of its life.
+    static thread_local const test_support::AllocationScope scope;
+    worker_scope = &scope;
+    // Proves the scope counts on this thread: one allocation before the loop starts (a
+    // direct call, which the compiler may not elide as it may a new-expression).
+    ::operator delete(::operator new(1));
   };
+  const auto worker_allocations = [] { return worker_scope.load()->count(); };
   MediaRelay relay(config);
   ASSERT_TRUE(relay.start().has_value());
-  ASSERT_TRUE(eventually([] { return g_worker_allocations.load() >= 1; }));
+  ASSERT_TRUE(eventually([] {
+    const auto* scope = worker_scope.load();
+    return scope != nullptr && scope->count() >= 1;
+  }));
 
   UdpPeer alice("127.0.0.2");
   UdpPeer bob("127.0.0.3");
@@ -83,7 +56,7 @@ TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
   alice.drain(0ms);
   bob.drain(0ms);
 
-  const std::uint64_t before = g_worker_allocations.load();
+  const std::uint64_t before = worker_allocations();
   constexpr int kRounds = 20;
   constexpr int kBurst = 25;
   std::size_t at_alice = 0;
@@ -100,7 +73,7 @@ TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
     at_bob += bob.receive_count(kBurst, 3s).size();
     at_alice += alice.receive_count(kBurst, 3s).size();
   }
-  const std::uint64_t after = g_worker_allocations.load();
+  const std::uint64_t after = worker_allocations();
 
   EXPECT_EQ(at_bob, std::size_t{kRounds * kBurst});
   EXPECT_EQ(at_alice, std::size_t{kRounds * kBurst});

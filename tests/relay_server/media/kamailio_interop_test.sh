@@ -6,25 +6,17 @@
 # own /metrics. Everything on loopback with its own ports; processes are stopped by PID.
 #   kamailio_interop_test.sh <tipring-relay binary>
 set -euo pipefail
-relay=$1
-skip() { echo "SKIP: $*"; if [[ "${CI:-}" == "true" ]]; then exit 1; fi; exit 77; }
-command -v kamailio >/dev/null || skip "kamailio not installed"
-command -v sipp >/dev/null || skip "sipp (sip-tester) not installed"
-command -v curl >/dev/null || skip "curl not installed"
+relay_binary=$1
+# shellcheck source=../../support/sipp_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/sipp_lib.sh"
+require_command kamailio "kamailio not installed"
+require_command sipp "sipp (sip-tester) not installed"
+require_command curl "curl not installed"
 pcap=/usr/share/sip-tester/g711a.pcap
 [[ -f $pcap ]] || skip "$pcap missing"
 [[ $(id -u) -eq 0 ]] || skip "SIPp plays pcap audio through a raw socket: needs root"
 modules=$(dirname "$(find /usr/lib -name rtpengine.so -path '*kamailio*' | head -1)")
 [[ -n $modules ]] || skip "kamailio rtpengine module missing"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 base=$((20000 + RANDOM % 5000))
 ng_port=$base kam_port=$((base + 1)) uas_port=$((base + 2)) uac_port=$((base + 3))
@@ -49,9 +41,7 @@ sqlite_path = "$work/relay.sqlite"
 [log]
 syslog_prefix = "never"
 TOML
-"$relay" --config "$work/relay.toml" 2>"$work/relay.log" &
-pids+=($!)
-relay_pid=$!
+start_relay "$work/relay.toml" "$work/relay.log"
 scrape() { curl -sf --max-time 2 "http://127.0.0.1:$http_port/metrics" >"$work/metrics.tmp" &&
   mv "$work/metrics.tmp" "$work/metrics"; }
 
@@ -189,20 +179,12 @@ Content-Length: 0
 </scenario>
 XML
 
-for i in $(seq 100); do grep -q 'tipring-relay ready' "$work/relay.log" && break; sleep 0.1; done
-if ! grep -q 'tipring-relay ready' "$work/relay.log" || ! kill -0 "$relay_pid"; then
-  echo "FAIL: tipring-relay did not start"
-  cat "$work/relay.log"
-  exit 1
-fi
 scrape
 sleep 1  # Kamailio's children start and ping the relay
-timeout 30 sipp -sf "$work/uas.xml" -i 127.0.0.1 -p "$uas_port" -mp "$uas_media" -m 1 -nostdin \
-  -trace_err -error_file "$work/uas_errors.log" >/dev/null 2>&1 </dev/null &
-pids+=($!)
-timeout 30 sipp -sf "$work/uac.xml" -i 127.0.0.1 -p "$uac_port" -mp "$uac_media" -m 1 -nostdin \
-  -trace_err -error_file "$work/uac_errors.log" "127.0.0.1:$kam_port" >"$work/uac.out" 2>&1 </dev/null &
-uac=$!
+start_sipp uas 30 -sf "$work/uas.xml" -i 127.0.0.1 -p "$uas_port" -mp "$uas_media" -m 1
+start_sipp uac 30 -sf "$work/uac.xml" -i 127.0.0.1 -p "$uac_port" -mp "$uac_media" -m 1 \
+  "127.0.0.1:$kam_port"
+uac=$sipp_pid
 # While the call runs, the relay must report media flowing in both directions.
 two_way=0
 while kill -0 "$uac" 2>/dev/null; do
@@ -210,12 +192,7 @@ while kill -0 "$uac" 2>/dev/null; do
   grep -q '^tipring_relay_media_streams{flow="two_way"} 1$' "$work/metrics" 2>/dev/null && two_way=1
   sleep 0.1
 done
-if ! wait "$uac"; then
-  echo "FAIL: the SIPp call did not complete"
-  tail -30 "$work/kamailio.log"
-  tail -20 "$work/uac_errors.log" 2>/dev/null || true
-  exit 1
-fi
+wait_tracked "$uac" || fail "the SIPp call did not complete"
 sleep 0.5
 scrape || { echo "FAIL: /metrics unreachable"; cat "$work/relay.log"; exit 1; }
 metric() { awk -v name="$1" '$1 == name { print $2 }' "$work/metrics"; }
@@ -230,10 +207,5 @@ echo "relay: two_way=$two_way forwarded=$forwarded learned=$learned stranger_dro
 [[ ${strangers:-0} -eq 0 ]] || { echo "FAIL: stranger drops"; exit 1; }
 [[ ${released:-0} -eq 1 ]] || { echo "FAIL: BYE did not delete the session over ng"; exit 1; }
 # The relay must still be the process we started and stop cleanly on SIGTERM.
-kill -TERM "$relay_pid"
-if ! wait "$relay_pid"; then
-  echo "FAIL: tipring-relay did not exit cleanly on SIGTERM"
-  tail -20 "$work/relay.log"
-  exit 1
-fi
+stop_relay
 echo "PASS"

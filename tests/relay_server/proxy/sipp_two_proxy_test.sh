@@ -9,30 +9,16 @@
 set -euo pipefail
 relay_binary=$(realpath "$1")
 scenarios=$(realpath "$2")
-skip() { echo "SKIP: $*"; if [[ ${CI:-} == true ]]; then exit 1; fi; exit 77; }
-command -v sipp >/dev/null || skip "sipp (sip-tester) not installed"
-redis=$(command -v redis-server || true)
-[[ -n $redis ]] || skip "redis-server not installed"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  for f in "$work"/*.log "$work"/*.out "$work"/*.err; do [[ -f $f ]] && { echo "--- $f"; tail -n 40 "$f"; }; done
-  exit 1
-}
+# shellcheck source=../../support/sipp_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/sipp_lib.sh"
+require_command sipp "sipp (sip-tester) not installed"
+require_command redis-server "redis-server not installed"
 
 base=$((24000 + RANDOM % 6000))  # every port below the ephemeral range (32768-60999)
 redis_port=$base proxy_a=$((base + 1)) proxy_b=$((base + 2)) uas_port=$((base + 3))
 uac_port=$((base + 4))
 
-"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
   grep -q "Ready to accept connections" "$work/redis.log" && break
@@ -63,21 +49,11 @@ TOML
 write_config proxy-a "$proxy_a" proxy-b "$proxy_b" $((base + 100))
 write_config proxy-b "$proxy_b" proxy-a "$proxy_a" $((base + 600))
 
-start_relay() {  # name
-  "$relay_binary" --config "$work/$1.toml" 2>"$work/$1.log" &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    grep -q "tipring-relay ready" "$work/$1.log" && return 0
-    sleep 0.05
-  done
-  fail "$1 did not start"
-}
-
 # Users live in the shared directory: added once, seen by both proxies.
-echo "alice-secret" | "$relay_binary" --config "$work/proxy-a.toml" user add alice
-echo "bob-secret" | "$relay_binary" --config "$work/proxy-a.toml" user add bob
-start_relay proxy-a
-start_relay proxy-b
+relay_user_add "$work/proxy-a.toml" alice alice-secret
+relay_user_add "$work/proxy-a.toml" bob bob-secret
+start_relay "$work/proxy-a.toml" "$work/proxy-a.log"
+start_relay "$work/proxy-b.toml" "$work/proxy-b.log"
 
 credentials() {  # user password
   printf 'SEQUENTIAL\n%s;[authentication username=%s password=%s]\n' "$1" "$1" "$2" >"$work/$1.csv"
@@ -86,27 +62,24 @@ credentials alice alice-secret
 credentials bob bob-secret
 
 register() {  # user proxy_port local_port
-  timeout 20 sipp "127.0.0.1:$2" -sf "$scenarios/register_injected.xml" -inf "$work/$1.csv" \
-    -i 127.0.0.1 -p "$3" -m 1 -timeout 10s -timeout_error -nostdin \
-    >"$work/register-$1.out" 2>&1 || fail "REGISTER of $1"
+  run_sipp "register-$1" 20 "127.0.0.1:$2" -sf "$scenarios/register_injected.xml" \
+    -inf "$work/$1.csv" -i 127.0.0.1 -p "$3" -m 1 -timeout 10s -timeout_error \
+    || fail "REGISTER of $1"
 }
 register bob "$proxy_b" "$uas_port"
 register alice "$proxy_a" "$uac_port"
 
 # Bob's UAS, tracing every message it receives.
-(cd "$work" && exec timeout 40 sipp -sf "$scenarios/call_uas_record.xml" -i 127.0.0.1 \
-  -p "$uas_port" -mi 127.0.0.1 -mp $((base + 1200)) -m 1 -nostdin -trace_msg -message_file "$work/uas.msg" \
-  >"$work/uas.out" 2>&1) &
-uas_pid=$!
-pids+=("$uas_pid")
+start_sipp uas 40 -sf "$scenarios/call_uas_record.xml" -i 127.0.0.1 -p "$uas_port" \
+  -mi 127.0.0.1 -mp $((base + 1200)) -m 1 -trace_msg -message_file "$work/uas.msg"
+uas_pid=$sipp_pid
 sleep 0.3
 
-timeout 30 sipp "127.0.0.1:$proxy_a" -sf "$scenarios/call_uac_auth.xml" -inf "$work/alice.csv" \
-  -s bob -i 127.0.0.1 -p "$uac_port" -mi 127.0.0.1 -mp $((base + 1300)) -m 1 -timeout 20s -timeout_error \
-  -nostdin -trace_err -error_file "$work/uac.err" >"$work/uac.out" 2>&1 \
-  || fail "the call from alice at proxy-a to bob at proxy-b did not complete"
+run_sipp uac 30 "127.0.0.1:$proxy_a" -sf "$scenarios/call_uac_auth.xml" -inf "$work/alice.csv" \
+  -s bob -i 127.0.0.1 -p "$uac_port" -mi 127.0.0.1 -mp $((base + 1300)) -m 1 -timeout 20s \
+  -timeout_error || fail "the call from alice at proxy-a to bob at proxy-b did not complete"
 uas_status=0
-wait "$uas_pid" || uas_status=$?
+wait_tracked "$uas_pid" || uas_status=$?
 [[ $uas_status -eq 0 ]] || fail "bob's UAS did not complete its call (status $uas_status)"
 
 # The INVITE as bob received it: from its first line to the blank line ending its headers.
