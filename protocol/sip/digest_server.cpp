@@ -8,7 +8,9 @@
 namespace tipring::sip {
 namespace {
 
-// nonce = 16 hex issue time (µs) | 16 hex salt | 32 hex HMAC-SHA-256(secret, head ":" realm)
+// nonce = 16 hex issue time (µs) | 16 hex salt
+//         | 32 hex HMAC-SHA-256(secret, head ":" generation ":" realm)
+// The generation is not written out: a nonce of another generation simply fails its MAC.
 constexpr std::size_t kHeadHexDigits = 32;
 
 std::string hex_u64(std::uint64_t value) {
@@ -81,15 +83,18 @@ bool NonceCountWindow::accept(std::uint32_t nonce_count) {
 
 DigestServer::DigestServer(DigestServerConfig config, std::span<const std::uint8_t> secret,
                            RandomSource& random)
-    : config_(std::move(config)), secret_(secret.begin(), secret.end()), random_(random) {
-  // Derived from the secret so it survives restarts along with the nonces.
+    : config_(std::move(config)),
+      secret_(secret.begin(), secret.end()),
+      random_(random),
+      generation_(hex_u64(random.next_u64())) {
+  // Derived from the secret alone, so it survives restarts: a client echoing the old opaque
+  // with an old nonce hears "stale", not "unsupported".
   const auto tag = mac("opaque");
   opaque_ = to_hex(std::span(tag.data(), 8));
 }
 
-std::array<std::uint8_t, DigestServer::kMacBytes> DigestServer::mac(
-    std::string_view nonce_head) const {
-  std::string message(nonce_head);
+std::array<std::uint8_t, DigestServer::kMacBytes> DigestServer::mac(std::string_view text) const {
+  std::string message(text);
   message.push_back(':');
   message.append(config_.realm);
   const auto digest = hmac_sha256(
@@ -99,10 +104,18 @@ std::array<std::uint8_t, DigestServer::kMacBytes> DigestServer::mac(
   return out;
 }
 
+std::array<std::uint8_t, DigestServer::kMacBytes> DigestServer::nonce_mac(
+    std::string_view nonce_head) const {
+  std::string text(nonce_head);
+  text.push_back(':');
+  text.append(generation_);
+  return mac(text);
+}
+
 std::string DigestServer::make_nonce(TimePoint issued, std::uint64_t salt) const {
   std::string nonce = hex_u64(static_cast<std::uint64_t>(issued.since_epoch.count()));
   nonce.append(hex_u64(salt));
-  const auto tag = mac(nonce);
+  const auto tag = nonce_mac(nonce);
   nonce.append(to_hex(tag));
   return nonce;
 }
@@ -115,7 +128,7 @@ std::optional<TimePoint> DigestServer::authentic_issue_time(std::string_view non
   if (!from_hex(nonce.substr(kHeadHexDigits), given)) {
     return std::nullopt;
   }
-  const auto expected = mac(nonce.substr(0, kHeadHexDigits));
+  const auto expected = nonce_mac(nonce.substr(0, kHeadHexDigits));
   std::uint8_t difference = 0;
   for (std::size_t i = 0; i < kMacBytes; ++i) {
     difference = static_cast<std::uint8_t>(difference | (expected[i] ^ given[i]));

@@ -1,8 +1,9 @@
 // DigestServer: the registrar/proxy side of digest authentication (RFC 3261 §22.1/§22.3,
 // RFC 7616 §3.3–§3.5, RFC 8760 §2.4). Nonces carry their issue time and an HMAC under a
-// server secret, so they are checked without per-challenge state and go stale after a
-// lifetime; credentials are verified from stored H(A1) values, never a cleartext password;
-// nonce-counts are tracked per nonce in bounded memory so a captured request cannot be replayed.
+// server secret and this instance's boot generation, so they are checked without
+// per-challenge state and go stale after a lifetime or a restart; credentials are verified
+// from stored H(A1) values, never a cleartext password; nonce-counts are tracked per nonce in
+// bounded memory so a captured request cannot be replayed.
 #pragma once
 
 #include "protocol/core/random.h"
@@ -65,8 +66,11 @@ private:
 
 class DigestServer {
 public:
-  // `secret` keys the nonce MAC; keep it stable across restarts so outstanding nonces stay
-  // valid, and at least 16 random bytes.
+  // `secret` keys the nonce MAC and the opaque; at least 16 random bytes, kept stable across
+  // restarts so the opaque a client echoes stays right. The boot generation, drawn from
+  // `random` here, is MACed into every nonce: the nonce-count ledger lives only in this
+  // instance's memory, so a nonce of an earlier instance (whose counts it never saw) must
+  // be answered stale, or a request captured before a restart could be replayed after it.
   DigestServer(DigestServerConfig config, std::span<const std::uint8_t> secret,
                RandomSource& random);
 
@@ -84,7 +88,9 @@ private:
   static constexpr std::size_t kMacBytes = 16;
 
   [[nodiscard]] std::string make_nonce(TimePoint issued, std::uint64_t salt) const;
-  [[nodiscard]] std::array<std::uint8_t, kMacBytes> mac(std::string_view nonce_head) const;
+  // HMAC-SHA-256(secret, text ":" realm), truncated.
+  [[nodiscard]] std::array<std::uint8_t, kMacBytes> mac(std::string_view text) const;
+  [[nodiscard]] std::array<std::uint8_t, kMacBytes> nonce_mac(std::string_view nonce_head) const;
   // The issue time of a nonce this server made, or nullopt for a forged/foreign one.
   [[nodiscard]] std::optional<TimePoint> authentic_issue_time(std::string_view nonce) const;
   DigestVerdict record_use(const std::string& nonce, TimePoint issued, std::uint32_t nonce_count,
@@ -94,6 +100,7 @@ private:
   std::vector<std::uint8_t> secret_;
   std::string opaque_;
   RandomSource& random_;
+  std::string generation_;  // hex; bound into this instance's nonces by their MAC
   // Keyed by (issue time, nonce) so the oldest is first when memory runs out.
   std::map<std::pair<TimePoint, std::string>, NonceCountWindow> ledger_;
   // Nonces issued at or before this time may have been forgotten: without an entry they

@@ -175,8 +175,10 @@ Result<std::unique_ptr<MediaLegs>> RelayApp::open_media_legs() {
 }
 
 // The HMAC key of digest nonces and Record-Route flow tokens lives in the store, under the
-// proxy id: after a restart a client's nonce is still fresh and an in-dialog request's
-// Route still opens, so a call established before the restart can be hung up through it.
+// proxy id: after a restart an in-dialog request's Route still opens, so a call established
+// before the restart can be hung up through it. (Nonces also carry the DigestServer's boot
+// generation: one from before the restart is answered stale, since the nonce-counts that
+// stop replays were only in the old process's memory; clients retry without a prompt.)
 // A store that cannot keep it stops the start (the relay would otherwise break every
 // dialog on the next restart without saying so).
 Result<std::vector<std::uint8_t>> RelayApp::keep_proxy_secret(std::random_device& device) {

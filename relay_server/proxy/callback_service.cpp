@@ -80,14 +80,36 @@ bool CallbackService::answer(sip::TransactionId server, const sip::Message& invi
     out_.forward_response(server, sip::make_response(invite, 488, {}, random_.token(10)), now);
     return false;
   }
-  Answered call{invite, random_.token(10), caller, now + config_.ringback};
+  Answered call;
+  call.invite = invite;
+  call.to_tag = random_.token(10);
+  call.caller = caller;
+  call.hang_up_at = now + config_.ringback;
   auto ok = sip::make_response(invite, 200, {}, call.to_tag);
   auto number = sip::Uri::parse(number_uri_);
   ok.add_header(sip::HeaderId::Contact, "<sip:" + (number ? number->user : "callback") + "@" +
                                             hostport_(caller.socket) + ">");
   ok.set_body(*sdp, "application/sdp");
   out_.forward_response(server, ok, now);
+  // §13.3.1.4: the 200 again at T1, 2*T1, ... up to T2, until the ACK; none by 64*T1 ends it.
+  call.server = server;
+  call.unacked_ok = std::move(ok);
+  call.retransmit_interval = config_.t1;
+  call.retransmit_at = now + config_.t1;
+  call.ack_deadline = now + 64 * config_.t1;
   answered_.insert_or_assign(call_id, std::move(call));
+  return true;
+}
+
+bool CallbackService::on_ack(const sip::Message& ack) {
+  auto found = answered_.find(ack.call_id());
+  if (found == answered_.end() || found->second.to_tag != ack.to_tag()) {
+    return false;
+  }
+  Answered& call = found->second;
+  call.unacked_ok.reset();
+  call.retransmit_at = TimePoint::max();
+  call.ack_deadline = TimePoint::max();
   return true;
 }
 
@@ -274,13 +296,19 @@ void CallbackService::on_timer(const Clock& clock) {
     }
   }
   for (auto it = answered_.begin(); it != answered_.end();) {
-    if (it->second.hang_up_at <= clock.now) {
-      hang_up(it->second, clock.now);
+    Answered& call = it->second;
+    if (call.bye_at() <= clock.now) {
+      hang_up(call, clock.now);
       media_.close(it->first);
       it = answered_.erase(it);
-    } else {
-      ++it;
+      continue;
     }
+    if (call.unacked_ok && call.retransmit_at <= clock.now) {
+      out_.forward_response(call.server, *call.unacked_ok, clock.now);
+      call.retransmit_interval = std::min(2 * call.retransmit_interval, config_.t2);
+      call.retransmit_at = clock.now + call.retransmit_interval;
+    }
+    ++it;
   }
   std::vector<std::string> due;
   std::erase_if(scheduled_, [&](const Scheduled& s) {
@@ -313,7 +341,7 @@ TimePoint CallbackService::next_deadline() const {
     next = std::min(next, s.at);
   }
   for (const auto& [id, call] : answered_) {
-    next = std::min(next, call.hang_up_at);
+    next = std::min({next, call.bye_at(), call.retransmit_at});
   }
   for (const auto& [id, call] : calls_) {
     next = std::min(next, call.ends_at);

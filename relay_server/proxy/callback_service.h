@@ -6,7 +6,9 @@
 // (EchoMedia), so the callee hears themself like on the echo number. The user's BYE ends it.
 // With `answer_first` the number instead answers (200 with an echo channel, like the echo
 // number), hangs up with its own BYE after the ringback, then calls back: for clients that
-// treat a refused call differently from an ended one.
+// treat a refused call differently from an ended one. Its 200 is retransmitted until the ACK
+// (RFC 3261 §13.3.1.4: T1 doubling up to T2), and the BYE waits for that ACK (§15: not
+// before it, unless 64*T1 pass without one, when the session is ended anyway).
 #pragma once
 
 #include "protocol/core/random.h"
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +31,9 @@ struct CallbackConfig {
   Duration ringback = std::chrono::seconds(3);  // 180 Ringing, then 486
   Duration delay = std::chrono::seconds(5);     // after the 486, before calling back
   Duration max_call = std::chrono::minutes(10);
-  bool answer_first = false;  // answer, hang up after `ringback`, then call back
+  bool answer_first = false;                     // answer, hang up after `ringback`, then call back
+  Duration t1 = std::chrono::milliseconds(500);  // RFC 3261 §17.1.1.1: the 200's retransmissions
+  Duration t2 = std::chrono::seconds(4);
 };
 
 // Where the user's registered contacts are reached: (Request-URI, flow) pairs.
@@ -47,6 +52,9 @@ public:
                  const FlowAddress& caller, TimePoint now);
   // The caller CANCELled during the ringback: 487 now; the call back still comes.
   bool on_cancelled(sip::TransactionId server, TimePoint now);
+  // An ACK (its own transaction, §13.2.2.4) for an answered call's 200 stops the 200's
+  // retransmissions; false if it belongs to no answered call.
+  bool on_ack(const sip::Message& ack);
   // Responses to (and timeouts of) the calls back; false if the client transaction is not ours.
   bool on_response(sip::TransactionId client, const sip::Message& response, TimePoint now);
   bool on_client_timeout(sip::TransactionId client);
@@ -70,12 +78,20 @@ private:
     std::string aor;
     TimePoint at;
   };
-  // An answered call (answer_first) that the number hangs up at `hang_up_at`.
+  // An answered call (answer_first) that the number hangs up at `hang_up_at` once its 200
+  // is acknowledged, or at `ack_deadline` if it never is.
   struct Answered {
     sip::Message invite;
     std::string to_tag;
     FlowAddress caller;
     TimePoint hang_up_at;
+    sip::TransactionId server = 0;
+    std::optional<sip::Message> unacked_ok;  // the 200 while its ACK is awaited
+    Duration retransmit_interval{};
+    TimePoint retransmit_at = TimePoint::max();
+    TimePoint ack_deadline = TimePoint::max();
+
+    [[nodiscard]] TimePoint bye_at() const { return unacked_ok ? ack_deadline : hang_up_at; }
   };
   // A call back: one INVITE forked to the user's contacts.
   struct Call {

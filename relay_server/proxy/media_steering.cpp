@@ -9,6 +9,12 @@ bool carries_offer_answer(sip::Method method) {
   return method == sip::Method::Invite || method == sip::Method::Update;
 }
 
+// RFC 3262 §3: a provisional response sent reliably names 100rel in Require and has an RSeq.
+bool is_reliable_provisional(const sip::Message& response) {
+  return response.status_code() > 100 && response.status_code() < 200 &&
+         response.has_token(sip::HeaderId::Require, "100rel") && response.find("RSeq");
+}
+
 }  // namespace
 
 bool has_sdp(const sip::Message& message) {
@@ -59,6 +65,9 @@ Result<std::string> steer_sdp(std::string_view text, const MediaChannel& channel
 }
 
 Result<void> MediaSteering::on_offer(sip::Message& request, std::string_view source_ip) {
+  if (request.method() == sip::Method::Prack) {
+    return on_prack(request, source_ip);
+  }
   if (!carries_offer_answer(request.method()) || !has_sdp(request)) {
     return {};
   }
@@ -92,25 +101,16 @@ void MediaSteering::on_response(const sip::Message& request, sip::Message& respo
     // a failed re-INVITE leaves the call as it was.
     if (request.method() == sip::Method::Invite && request.to_tag().empty()) {
       legs_.release(request.call_id(), request.from_tag());
+      forget_early_offers(request.call_id());
     }
+    return;
+  }
+  if (request.method() == sip::Method::Invite && !has_sdp(request)) {
+    on_late_offer(request, response, source_ip);
     return;
   }
   if (status < 180 || !has_sdp(response)) {
     return;
-  }
-  const bool late_offer = !has_sdp(request);
-  if (late_offer && status >= 200 && request.method() == sip::Method::Invite) {
-    // The callee offers in its 2xx: it is the offerer, keyed by its tag, until the ACK.
-    auto callee = read_media_side(response.body(), source_ip);
-    if (!callee) {
-      ++failures_;
-      return;
-    }
-    steer(response, legs_.offer(request.call_id(), response.to_tag(), request.from_tag(), *callee));
-    return;
-  }
-  if (late_offer) {
-    return;  // an offer in an unreliable 18x is only a preview of the 2xx's
   }
   auto side = read_media_side(response.body(), source_ip);
   if (!side) {
@@ -126,6 +126,71 @@ void MediaSteering::on_response(const sip::Message& request, sip::Message& respo
     response.set_body(*body, "application/sdp");
   } else {
     ++failures_;
+  }
+}
+
+void MediaSteering::on_late_offer(const sip::Message& invite, sip::Message& response,
+                                  std::string_view source_ip) {
+  const int status = response.status_code();
+  if (status > 100 && has_sdp(response)) {
+    DialogKey key{std::string(invite.call_id()), std::string(response.to_tag())};
+    if (auto early = early_offers_.find(key); early != early_offers_.end()) {
+      // The offer was made reliably already: this SDP repeats it (RFC 6337 §3.1).
+      steer(response, early->second.channel);
+    } else if (status >= 200 || is_reliable_provisional(response)) {
+      // The callee is the offerer, keyed by its tag, until the ACK or PRACK answers.
+      auto callee = read_media_side(response.body(), source_ip);
+      if (!callee) {
+        ++failures_;
+      } else {
+        auto channel = legs_.offer(invite.call_id(), response.to_tag(), invite.from_tag(), *callee);
+        if (channel && status < 200) {
+          early_offers_.emplace(std::move(key), EarlyOffer{*channel});
+        }
+        steer(response, std::move(channel));
+      }
+    }
+    // Otherwise an offer in an unreliable 18x: only a preview of the one to come.
+  }
+  if (status >= 200) {
+    forget_early_offers(invite.call_id());
+  }
+}
+
+Result<void> MediaSteering::on_prack(sip::Message& prack, std::string_view source_ip) {
+  if (!has_sdp(prack)) {
+    return {};
+  }
+  auto early = early_offers_.find(DialogKey{prack.call_id(), prack.to_tag()});
+  if (early == early_offers_.end() || early->second.answered) {
+    return {};  // an offer in a PRACK is not steered (docs/architecture.md)
+  }
+  // RFC 3262 §5: the PRACK to the reliable 18x carrying the offer carries the answer. The
+  // session is keyed by the callee's tag (the offerer): the PRACK's To tag.
+  auto caller = read_media_side(prack.body(), source_ip);
+  if (!caller) {
+    ++failures_;
+    return tl::unexpected(caller.error());
+  }
+  auto channel = legs_.answer(prack.call_id(), prack.to_tag(), prack.from_tag(), *caller);
+  if (!channel) {
+    ++failures_;
+    return tl::unexpected(channel.error());
+  }
+  auto body = steer_sdp(prack.body(), *channel);
+  if (!body) {
+    ++failures_;
+    return tl::unexpected(body.error());
+  }
+  prack.set_body(*body, "application/sdp");
+  early->second.answered = true;
+  return {};
+}
+
+void MediaSteering::forget_early_offers(std::string_view call_id) {
+  auto it = early_offers_.lower_bound(DialogKey{std::string(call_id), std::string()});
+  while (it != early_offers_.end() && it->first.first == call_id) {
+    it = early_offers_.erase(it);
   }
 }
 
@@ -156,6 +221,7 @@ void MediaSteering::on_ack(sip::Message& ack, std::string_view source_ip) {
 
 void MediaSteering::on_bye(const sip::Message& bye) {
   legs_.release(bye.call_id(), {});
+  forget_early_offers(bye.call_id());
 }
 
 }  // namespace tipring::relay

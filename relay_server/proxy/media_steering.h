@@ -4,18 +4,22 @@
 // the IP its signalling came from, which the relay's latching rule needs — and rewrites
 // the SDP (c=, m= port, a=rtcp, o= address; ICE removed) so each client sends its media to
 // its relay channel. Legs are released on BYE and when an INVITE fails (final error,
-// CANCEL, timeout). A late offer (an INVITE without SDP: the offer is in the 2xx, the answer
-// in the ACK) is steered the same way, the callee being the offerer. MediaLegs is the
-// seam: the in-process MediaRelay, or an ng client.
+// CANCEL, timeout). A late offer (an INVITE without SDP) is steered the same way, the callee
+// being the offerer: its offer is in the 2xx and the answer in the ACK (RFC 3261 §13.2.1),
+// or its offer is in a reliable 18x and the answer in the PRACK (RFC 3262 §5), where an SDP
+// in the dialog's later responses repeats that offer (RFC 6337 §3.1) and is pointed at the
+// same channel. MediaLegs is the seam: the in-process MediaRelay, or an ng client.
 #pragma once
 
 #include "protocol/core/error.h"
 #include "protocol/sip/message.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tipring::relay {
 
@@ -75,8 +79,9 @@ class MediaSteering {
 public:
   explicit MediaSteering(MediaLegs& legs) : legs_(legs) {}
 
-  // An INVITE/UPDATE with an SDP offer about to be forwarded: its body now points at the
-  // relay. Fails (the caller answers 488/500) when the SDP or the relay refuses.
+  // An INVITE/UPDATE with an SDP offer about to be forwarded, or a PRACK with the answer to
+  // an offer made in a reliable 18x: its body now points at the relay. Fails (the caller
+  // answers 488/500) when the SDP or the relay refuses.
   Result<void> on_offer(sip::Message& request, std::string_view source_ip);
   // A response about to go upstream to `request`: an 18x/2xx answer is steered; a failed
   // initial INVITE releases its legs.
@@ -88,13 +93,31 @@ public:
   void on_ack(sip::Message& ack, std::string_view source_ip);
 
   [[nodiscard]] std::uint64_t failures() const { return failures_; }
+  // Late offers made in a reliable 18x whose INVITE has no final response yet.
+  [[nodiscard]] std::size_t early_offer_count() const { return early_offers_.size(); }
 
 private:
+  // An offer a callee made in a reliable 18x to an INVITE without SDP.
+  struct EarlyOffer {
+    MediaChannel channel;   // what its SDP was pointed at
+    bool answered = false;  // the PRACK carried the answer
+  };
+  using DialogKey = std::pair<std::string, std::string>;  // Call-ID, callee's tag
+
+  // A response to an INVITE without SDP: the callee offers.
+  void on_late_offer(const sip::Message& invite, sip::Message& response,
+                     std::string_view source_ip);
+  // The PRACK answering an early offer.
+  Result<void> on_prack(sip::Message& prack, std::string_view source_ip);
+  void forget_early_offers(std::string_view call_id);
   // Points `message`'s SDP at `channel`, or counts the failure.
   void steer(sip::Message& message, Result<MediaChannel> channel);
 
   MediaLegs& legs_;
   std::uint64_t failures_ = 0;
+  // Bounded by the INVITE transactions in progress: dropped with the INVITE's final
+  // response (RFC 3262 §3: the 2xx waits for the PRACKs) or the BYE.
+  std::map<DialogKey, EarlyOffer> early_offers_;
 };
 
 // Whether `message` carries an SDP body.

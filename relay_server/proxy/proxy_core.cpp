@@ -212,7 +212,8 @@ void ProxyCore::on_event(sip::TransactionEvent event, const Clock& clock) {
     case Kind::ack:
       // The ACK for a 2xx is its own transaction (§13.2.2.4): forwarded statelessly along
       // the route set; an ACK for a non-2xx never reaches here (its transaction takes it).
-      if (event.message && !(echo_ && echo_->on_ack(*event.message))) {
+      if (event.message && !(echo_ && echo_->on_ack(*event.message)) &&
+          !(callback_ && callback_->on_ack(*event.message))) {
         forward_stateless(*event.message, event.peer);
       }
       break;
@@ -336,6 +337,8 @@ bool ProxyCore::steer_request(sip::TransactionId server, const sip::Message& req
 void ProxyCore::attach_echo(EchoMedia& echo) {
   config_.echo.t1 = config_.timers.t1;
   config_.echo.t2 = config_.timers.t2;
+  config_.callback.t1 = config_.timers.t1;
+  config_.callback.t2 = config_.timers.t2;
   echo_.emplace(config_.echo, echo, random_);
   const auto& user = config_.router.callback_user;
   if (!user.empty()) {

@@ -120,6 +120,30 @@ TEST_F(DigestServerTest, ReplayedNonceCountIsRejected) {
   EXPECT_EQ(verify(credentials, kStart + seconds(1)), DigestVerdict::replayed);
 }
 
+TEST_F(DigestServerTest, NonceOfAnEarlierInstanceWithTheSameSecretIsStaleAfterARestart) {
+  const auto before = server_.challenges(kStart)[0];
+  const auto captured = answer(before, Answer{});
+  EXPECT_EQ(verify(captured), DigestVerdict::accepted);
+
+  // The restarted server keeps the secret but not the ledger that saw nc=1 used.
+  SeededRandom after_restart{6};
+  DigestServer restarted(config(), kSecret, after_restart);
+  EXPECT_EQ(restarted.verify(captured, "REGISTER", stored_, kStart + seconds(1)),
+            DigestVerdict::stale_nonce);
+  Answer unused_count;
+  unused_count.nonce_count = 2;
+  EXPECT_EQ(
+      restarted.verify(answer(before, unused_count), "REGISTER", stored_, kStart + seconds(1)),
+      DigestVerdict::stale_nonce);
+
+  // The client's retry on the fresh nonce goes through; the opaque it echoes is unchanged.
+  const auto fresh = restarted.challenges(kStart + seconds(1), true)[0];
+  EXPECT_TRUE(fresh.stale);
+  EXPECT_EQ(fresh.opaque, before.opaque);
+  EXPECT_EQ(restarted.verify(answer(fresh, Answer{}), "REGISTER", stored_, kStart + seconds(1)),
+            DigestVerdict::accepted);
+}
+
 TEST_F(DigestServerTest, ReorderedNonceCountsAreEachAcceptedOnce) {
   const auto challenge = server_.challenges(kStart)[0];
   Answer a;

@@ -7,15 +7,8 @@
 #include "protocol/sdp/session_description.h"
 #include "protocol/sip/digest_client.h"
 #include "protocol/sip/message.h"
-#include "relay_server/store/ha1.h"
-#include "relay_server/store/sqlite_directory.h"
-#include "tests/relay_server/app/child_process.h"
+#include "tests/relay_server/app/relay_process.h"
 #include "tests/relay_server/media/rtp_packet_builder.h"
-#include "tests/relay_server/media/udp_peer.h"
-#include "tests/relay_server/temp_dir.h"
-
-#include <fstream>
-#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -24,19 +17,6 @@ namespace {
 
 const std::string kBinary = TIPRING_RELAY_BINARY;
 constexpr auto kWait = std::chrono::milliseconds(2000);
-
-std::string field_of(const std::string& line, const std::string& key) {
-  std::smatch match;
-  if (std::regex_search(line, match, std::regex(key + "=(\"[^\"]*\"|\\S+)"))) {
-    std::string value = match[1];
-    return value.front() == '"' ? value.substr(1, value.size() - 2) : value;
-  }
-  return {};
-}
-
-std::vector<std::uint8_t> bytes_of(const std::string& text) {
-  return {text.begin(), text.end()};
-}
 
 struct EchoCase {
   const char* name;
@@ -47,25 +27,12 @@ struct EchoCase {
 class EchoNumber : public ::testing::TestWithParam<EchoCase> {
 protected:
   void SetUp() override {
-    auto directory = SqliteDirectory::open(dir_.file("relay.sqlite"));
-    ASSERT_TRUE(directory);
-    ASSERT_TRUE((*directory)->put_user(make_user_record("demo", "example.test", "demo-pw")));
-    directory->reset();
-    std::ofstream(dir_.file("relay.toml"))
-        << "[sip]\nlisten = [\"127.0.0.1:0\"]\ndomain = \"example.test\"\n"
-           "[http]\nmetrics_listen = \"127.0.0.1:0\"\n"
-           "[store]\nsqlite_path = \""
-        << dir_.file("relay.sqlite")
-        << "\"\n[media]\nbind_address = \"127.0.0.1\"\nport_min = 27000\nport_max = 27999\n"
-           "[log]\nsyslog_prefix = \"never\"\n";
-    relay_ = std::make_unique<ChildProcess>(
-        kBinary, std::vector<std::string>{"--config", dir_.file("relay.toml")});
-    const auto ready = relay_->wait_for_line("tipring-relay ready");
-    ASSERT_TRUE(ready) << relay_->stderr_text();
-    const auto sip = field_of(*ready, "sip");
-    const auto colon = sip.rfind(':');
-    sip_ = Endpoint{*IpAddress::parse(sip.substr(0, colon)),
-                    static_cast<std::uint16_t>(std::stoi(sip.substr(colon + 1)))};
+    RelayProcessOptions options;
+    options.users = {{"demo", "demo-pw"}};
+    options.media_settings = "bind_address = \"127.0.0.1\"\nport_min = 27000\nport_max = 27999\n";
+    relay_ = std::make_unique<RelayProcess>(kBinary, std::move(options));
+    ASSERT_TRUE(relay_->start());
+    sip_ = relay_->sip();
   }
 
   std::string invite(const std::string& branch, std::uint32_t cseq, const std::string& sdp,
@@ -88,22 +55,15 @@ protected:
 
   // The next SIP response with a status >= `min_status`, skipping others.
   std::optional<sip::Message> response(int min_status) {
-    for (int i = 0; i < 10; ++i) {
-      auto datagram = sip_client_.receive(kWait);
-      if (!datagram) {
-        return std::nullopt;
-      }
-      auto parsed = sip::Message::parse(std::string_view(
-          reinterpret_cast<const char*>(datagram->bytes.data()), datagram->bytes.size()));
-      if (parsed && parsed->is_response() && parsed->status_code() >= min_status) {
-        return std::move(*parsed);
-      }
-    }
-    return std::nullopt;
+    return next_sip(
+        sip_client_,
+        [min_status](const sip::Message& m) {
+          return m.is_response() && m.status_code() >= min_status;
+        },
+        kWait);
   }
 
-  TempDir dir_;
-  std::unique_ptr<ChildProcess> relay_;
+  std::unique_ptr<RelayProcess> relay_;
   Endpoint sip_;
   UdpPeer sip_client_{"127.0.0.1"};
   UdpPeer media_{"127.0.0.1"};
@@ -120,7 +80,7 @@ TEST_P(EchoNumber, AnswersTheAuthenticatedCallerAndReturnsItsRtpButNotAStrangers
 
   sip_client_.send_to(sip_, bytes_of(invite("z9hG4bKe1", 1, sdp)));
   const auto challenge = response(200);
-  ASSERT_TRUE(challenge) << relay_->stderr_text();
+  ASSERT_TRUE(challenge) << relay_->log();
   ASSERT_EQ(challenge->status_code(), 407);
   std::vector<sip::DigestChallenge> offered;
   for (std::size_t i = 0; i < challenge->header_count(); ++i) {
@@ -136,7 +96,7 @@ TEST_P(EchoNumber, AnswersTheAuthenticatedCallerAndReturnsItsRtpButNotAStrangers
   sip_client_.send_to(
       sip_, bytes_of(invite("z9hG4bKe2", 2, sdp, sip::format_digest_credentials(credentials[0]))));
   const auto ok = response(200);
-  ASSERT_TRUE(ok) << relay_->stderr_text();
+  ASSERT_TRUE(ok) << relay_->log();
   ASSERT_EQ(ok->status_code(), 200) << ok->serialize();
   auto answer = sdp::parse(ok->body());
   ASSERT_TRUE(answer) << ok->body();

@@ -1,7 +1,8 @@
 // The proxy steering a call's media through a real MediaRelay on 127.0.0.1, in process
 // (InProcessMediaLegs) and over the ng protocol (NgMediaLegs against the relay's ng socket):
 // SDP offers and answers are rewritten to relay channels, RTP between two loopback
-// "clients" flows through the relay, and the legs are released on BYE, on a failed
+// "clients" flows through the relay — also for late offers, in the 200 (answer in the ACK)
+// or in a reliable 18x (answer in the PRACK) — and the legs are released on BYE, on a failed
 // INVITE, on CANCEL and on timeout. Signalling is fed to ProxyCore as datagrams on a fake
 // clock; only the media is real UDP.
 #include "protocol/sdp/rewrite.h"
@@ -27,6 +28,11 @@ sdp::AudioEndpoint audio_of(const sip::Message& message) {
   auto parsed = sdp::parse(message.body());
   EXPECT_TRUE(parsed) << message.body();
   return parsed ? *sdp::audio_endpoint(*parsed) : sdp::AudioEndpoint{};
+}
+
+// Whether `port` is one of the relay's (relay_config()'s range), not a client's own.
+bool relay_port(std::uint16_t port) {
+  return port >= 26000 && port <= 26999;
 }
 
 MediaRelayConfig relay_config() {
@@ -183,6 +189,100 @@ TEST_P(MediaSteeringTest, LateOfferIsSteeredInThe200AndItsAnswerInTheAck) {
   }
   EXPECT_TRUE(alice_heard);
   EXPECT_TRUE(bob_heard);
+}
+
+// bob's 183 sent reliably (RFC 3262 §3) to `invite`, with `sdp`.
+std::string reliable_183(const sip::Message& invite, const std::string& sdp) {
+  auto response =
+      *sip::Message::parse(response_text(invite, 183, "btag", "<sip:bob@10.0.1.7:5062>", sdp));
+  response.add_header(sip::HeaderId::Require, "100rel");
+  response.add_header("RSeq", "1");
+  return response.serialize();
+}
+
+TEST_P(MediaSteeringTest, LateOfferInAReliable18xIsSteeredThereAndItsAnswerInThePrack) {
+  RequestText invite;  // no SDP, 100rel supported: bob offers in a reliable 183
+  invite.extra_headers = {"Supported: 100rel"};
+  const auto at_bob = first_request(send_authenticated(invite), bob_ua().flow, sip::Method::Invite);
+  ASSERT_TRUE(at_bob);
+  const std::string bob_sdp = sdp_for(bob_media_.local().port);
+  const auto early =
+      first_response(send(reliable_183(*at_bob, bob_sdp), bob_ua().flow, 1), alice_ua().flow, 183);
+  ASSERT_TRUE(early);
+  const auto offered = audio_of(*early);  // bob's offer, pointing at the relay
+  EXPECT_TRUE(relay_port(offered.address.port)) << offered.address.port;
+  EXPECT_EQ(relay_.session_count(), 1U);
+
+  std::vector<std::string> routes;
+  for (std::size_t i = 0; i < early->header_count(); ++i) {
+    if (early->header(i).id == sip::HeaderId::RecordRoute) {
+      routes.emplace_back(early->header(i).value);
+    }
+  }
+  RequestText prack;
+  prack.method = "PRACK";
+  prack.request_uri = "sip:bob@10.0.1.7:5062";
+  prack.to_tag = "btag";
+  prack.cseq = 3;
+  prack.branch = "z9hG4bKprack1";
+  prack.routes = routes;
+  prack.extra_headers = {"RAck: 1 2 INVITE"};
+  prack.body = sdp_for(alice_media_.local().port);
+  const auto at_bob_prack =
+      first_request(send(request_text(prack), alice_ua().flow), bob_ua().flow, sip::Method::Prack);
+  ASSERT_TRUE(at_bob_prack);
+  const auto answer = audio_of(*at_bob_prack);  // alice's answer, pointing at the relay
+  EXPECT_TRUE(relay_port(answer.address.port)) << answer.address.port;
+  EXPECT_NE(answer.address.port, offered.address.port);
+  EXPECT_TRUE(first_response(send(response_text(*at_bob_prack, 200, "btag"), bob_ua().flow, 1),
+                             alice_ua().flow, 200));
+
+  // bob's 2xx repeats the offer (RFC 6337 §3.1): it still names the same relay channel.
+  const auto ok =
+      first_response(send(response_text(*at_bob, 200, "btag", "<sip:bob@10.0.1.7:5062>", bob_sdp),
+                          bob_ua().flow, 1),
+                     alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(audio_of(*ok).address.port, offered.address.port);
+  EXPECT_EQ(relay_.session_count(), 1U);
+
+  const Endpoint alice_sends_to{*IpAddress::parse("127.0.0.1"), offered.address.port};
+  const Endpoint bob_sends_to{*IpAddress::parse("127.0.0.1"), answer.address.port};
+  bool alice_heard = false;
+  bool bob_heard = false;
+  for (std::uint16_t seq = 1; seq <= 40 && !(alice_heard && bob_heard); ++seq) {
+    alice_media_.send_to(alice_sends_to, rtp_packet(seq, 0xa11ce));
+    bob_media_.send_to(bob_sends_to, rtp_packet(seq, 0xb0b));
+    for (const auto& d : bob_media_.drain(std::chrono::milliseconds(20))) {
+      bob_heard = bob_heard || d.from == bob_sends_to;
+    }
+    for (const auto& d : alice_media_.drain(std::chrono::milliseconds(20))) {
+      alice_heard = alice_heard || d.from == alice_sends_to;
+    }
+  }
+  EXPECT_TRUE(alice_heard);
+  EXPECT_TRUE(bob_heard);
+}
+
+TEST_P(MediaSteeringTest, LateOfferInAnUnreliable18xIsAPreviewAndThe200sOfferIsSteered) {
+  RequestText invite;
+  const auto at_bob = first_request(send_authenticated(invite), bob_ua().flow, sip::Method::Invite);
+  ASSERT_TRUE(at_bob);
+  const std::string bob_sdp = sdp_for(bob_media_.local().port);
+  const auto early =
+      first_response(send(response_text(*at_bob, 183, "btag", "<sip:bob@10.0.1.7:5062>", bob_sdp),
+                          bob_ua().flow, 1),
+                     alice_ua().flow, 183);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(audio_of(*early).address.port, bob_media_.local().port);
+  EXPECT_EQ(relay_.session_count(), 0U) << "no PRACK will answer an unreliable 183";
+  const auto ok =
+      first_response(send(response_text(*at_bob, 200, "btag", "<sip:bob@10.0.1.7:5062>", bob_sdp),
+                          bob_ua().flow, 1),
+                     alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(relay_port(audio_of(*ok).address.port));
+  EXPECT_EQ(relay_.session_count(), 1U);
 }
 
 TEST_P(MediaSteeringTest, RejectedInviteReleasesItsLegs) {

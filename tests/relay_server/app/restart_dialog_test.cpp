@@ -1,21 +1,15 @@
-// What a restart of tipring-relay keeps besides bindings: its HMAC secret lives in the
-// store, so a digest nonce handed out before a SIGTERM restart is still accepted after it,
-// and a call's in-dialog BYE still finds its way by the Record-Route flow token minted
-// before the restart. And media.ng_relays: the binary steers a call through a remote
-// relay's ng socket. Real binary on a fixed loopback port, two UDP "clients".
+// What a restart of tipring-relay keeps and what it refuses. Its HMAC secret lives in the
+// store, so a call's in-dialog BYE still finds its way by the Record-Route flow token minted
+// before a SIGTERM restart; but a digest nonce handed out before the restart is answered
+// stale (its nonce-counts were only in the old process's memory), so a captured request
+// cannot be replayed after it, while the client's own retry on the fresh nonce succeeds.
+// And media.ng_relays: the binary steers a call through a remote relay's ng socket. Real
+// binary on a fixed loopback port, two UDP "clients".
 #include "protocol/sdp/rewrite.h"
 #include "protocol/sip/digest_client.h"
 #include "protocol/sip/message.h"
-#include "relay_server/app/datagram_socket.h"
 #include "relay_server/media/media_relay.h"
-#include "relay_server/store/ha1.h"
-#include "relay_server/store/sqlite_directory.h"
-#include "tests/relay_server/app/child_process.h"
-#include "tests/relay_server/media/udp_peer.h"
-#include "tests/relay_server/temp_dir.h"
-
-#include <csignal>
-#include <fstream>
+#include "tests/relay_server/app/relay_process.h"
 
 #include <gtest/gtest.h>
 
@@ -25,91 +19,58 @@ namespace {
 const std::string kBinary = TIPRING_RELAY_BINARY;
 constexpr auto kWait = std::chrono::milliseconds(3000);
 
-std::vector<std::uint8_t> bytes_of(const std::string& text) {
-  return {text.begin(), text.end()};
-}
-
-// A free loopback UDP port (bound, read and released), so the relay can come back on it.
-std::uint16_t free_port() {
-  auto socket = DatagramSocket::bind(SocketAddress::ipv4_loopback(0));
-  return socket ? socket->local_address().port() : 0;
-}
-
 class RestartKeepsSecret : public ::testing::Test {
 protected:
   // More [media] settings for the relay under test.
   virtual std::string media_settings() { return {}; }
 
   void SetUp() override {
-    auto directory = SqliteDirectory::open(dir_.file("relay.sqlite"));
-    ASSERT_TRUE(directory);
-    for (const auto* user : {"alice", "bob"}) {
-      ASSERT_TRUE(
-          (*directory)
-              ->put_user(make_user_record(user, "example.test", std::string(user) + "-pw")));
-    }
-    const auto port = free_port();
-    ASSERT_NE(port, 0);
-    relay_at_ = Endpoint{*IpAddress::parse("127.0.0.1"), port};
-    std::ofstream(dir_.file("relay.toml"))
-        << "[sip]\nlisten = [\"127.0.0.1:" << port
-        << "\"]\ndomain = \"example.test\"\n"
-           "[http]\nmetrics_listen = \"127.0.0.1:0\"\n"
-           "[store]\nsqlite_path = \""
-        << dir_.file("relay.sqlite")
-        << "\"\n[media]\nbind_address = \"127.0.0.1\"\nport_min = 28000\nport_max = 28999\n"
-        << media_settings() << "[log]\nsyslog_prefix = \"never\"\n";
-    start();
-  }
-
-  void start() {
-    relay_ = std::make_unique<ChildProcess>(
-        kBinary, std::vector<std::string>{"--config", dir_.file("relay.toml")});
-    ASSERT_TRUE(relay_->wait_for_line("tipring-relay ready")) << relay_->stderr_text();
+    RelayProcessOptions options;
+    options.users = {{"alice", "alice-pw"}, {"bob", "bob-pw"}};
+    options.sip_port = free_loopback_port();
+    ASSERT_NE(options.sip_port, 0);
+    options.media_settings =
+        "bind_address = \"127.0.0.1\"\nport_min = 28000\nport_max = 28999\n" + media_settings();
+    relay_ = std::make_unique<RelayProcess>(kBinary, std::move(options));
+    ASSERT_TRUE(relay_->start());
+    relay_at_ = relay_->sip();
   }
 
   void restart() {
-    ASSERT_TRUE(relay_->signal(SIGTERM));
-    (void)relay_->finish();
-    ASSERT_EQ(relay_->exit_code(), 0) << relay_->stderr_text();
-    start();
+    ASSERT_TRUE(relay_->restart());
+    ASSERT_EQ(relay_->sip(), relay_at_);
   }
 
   // The next SIP message `peer` receives that satisfies `wanted`.
   static std::optional<sip::Message> next(const UdpPeer& peer,
                                           const std::function<bool(const sip::Message&)>& wanted) {
-    for (int i = 0; i < 20; ++i) {
-      auto datagram = peer.receive(kWait);
-      if (!datagram) {
-        return std::nullopt;
-      }
-      auto parsed = sip::Message::parse(std::string_view(
-          reinterpret_cast<const char*>(datagram->bytes.data()), datagram->bytes.size()));
-      if (parsed && wanted(*parsed)) {
-        return std::move(*parsed);
-      }
-    }
-    return std::nullopt;
+    return next_sip(peer, wanted, kWait);
   }
   static std::optional<sip::Message> final_response(const UdpPeer& peer) {
-    return next(peer,
-                [](const sip::Message& m) { return m.is_response() && m.status_code() >= 200; });
+    return next(peer, is_final_response);
+  }
+  // The final response to the request with CSeq `cseq` (older ones may still arrive:
+  // retransmissions by the process that is gone).
+  static std::optional<sip::Message> final_response(const UdpPeer& peer, std::uint32_t cseq) {
+    return next(peer, [cseq](const sip::Message& m) {
+      return is_final_response(m) && m.cseq_number() == cseq;
+    });
   }
 
   static std::string credentials(const sip::Message& challenge, sip::HeaderId id,
                                  const std::string& user, const std::string& method,
                                  const std::string& uri) {
-    std::vector<sip::DigestChallenge> offered;
-    for (std::size_t i = 0; i < challenge.header_count(); ++i) {
-      if (challenge.header(i).id == id) {
-        offered.push_back(*sip::parse_digest_challenge(challenge.header(i).value));
-      }
+    return digest_answer(challenge, id, user, user + "-pw", method, uri);
+  }
+
+  // Whether the challenge says the nonce answered was stale (RFC 7616 §3.3), not the password.
+  static bool says_stale(const sip::Message& challenge, sip::HeaderId id) {
+    const auto value = challenge.find(id);
+    if (!value) {
+      return false;
     }
-    SeededRandom random(11);
-    sip::DigestClient digest(user, user + "-pw", random);
-    digest.on_challenges(offered);
-    const auto answers = digest.authorize(method, uri);
-    return answers.empty() ? std::string() : sip::format_digest_credentials(answers[0]);
+    const auto parsed = sip::parse_digest_challenge(*value);
+    return parsed && parsed->stale;
   }
 
   std::string register_text(std::uint32_t cseq, const std::string& authorization) const {
@@ -146,52 +107,116 @@ protected:
     return text + "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
   }
 
-  void register_bob() {
-    bob_.send_to(relay_at_, bytes_of(register_text(1, {})));
-    const auto challenge = final_response(bob_);
-    ASSERT_TRUE(challenge) << relay_->stderr_text();
-    ASSERT_EQ(challenge->status_code(), 401);
-    bob_.send_to(relay_at_,
-                 bytes_of(register_text(2, credentials(*challenge, sip::HeaderId::WwwAuthenticate,
-                                                       "bob", "REGISTER", "sip:example.test"))));
-    const auto registered = final_response(bob_);
-    ASSERT_TRUE(registered);
-    ASSERT_EQ(registered->status_code(), 200);
+  // bob's REGISTER with CSeq `cseq` answered by his own digest client (which, like a real
+  // UA, keeps the nonce and counts its uses).
+  std::string bob_register(std::uint32_t cseq) {
+    const auto answers = bob_digest_.authorize("REGISTER", "sip:example.test");
+    return register_text(
+        cseq, answers.empty() ? std::string() : sip::format_digest_credentials(answers[0]));
+  }
+  // bob's client takes in the 401 to the REGISTER it sent.
+  void bob_challenged(const sip::Message& challenge) {
+    std::vector<sip::DigestChallenge> offered;
+    for (std::size_t i = 0; i < challenge.header_count(); ++i) {
+      if (challenge.header(i).id == sip::HeaderId::WwwAuthenticate) {
+        offered.push_back(*sip::parse_digest_challenge(challenge.header(i).value));
+      }
+    }
+    ASSERT_EQ(bob_digest_.on_challenges(offered), sip::DigestClient::Verdict::retry);
   }
 
-  TempDir dir_;
-  std::unique_ptr<ChildProcess> relay_;
+  void register_bob() {
+    bob_.send_to(relay_at_, bytes_of(register_text(1, {})));
+    const auto challenge = final_response(bob_, 1);
+    ASSERT_TRUE(challenge) << relay_->log();
+    ASSERT_EQ(challenge->status_code(), 401);
+    bob_challenged(*challenge);
+    bob_.send_to(relay_at_, bytes_of(bob_register(2)));
+    const auto registered = final_response(bob_, 2);
+    ASSERT_TRUE(registered);
+    ASSERT_EQ(registered->status_code(), 200);
+    bob_digest_.on_authenticated();
+  }
+
+  std::unique_ptr<RelayProcess> relay_;
   Endpoint relay_at_;
   UdpPeer alice_{"127.0.0.1"};
   UdpPeer bob_{"127.0.0.1"};
+  SeededRandom bob_random_{3};
+  sip::DigestClient bob_digest_{"bob", "bob-pw", bob_random_};
 };
 
-TEST_F(RestartKeepsSecret, NonceFromBeforeARestartIsAcceptedAndTheDialogRouteStillWorks) {
-  bob_.send_to(relay_at_, bytes_of(register_text(1, {})));
-  const auto reg_challenge = final_response(bob_);
-  ASSERT_TRUE(reg_challenge) << relay_->stderr_text();
-  ASSERT_EQ(reg_challenge->status_code(), 401);
-  bob_.send_to(relay_at_,
-               bytes_of(register_text(2, credentials(*reg_challenge, sip::HeaderId::WwwAuthenticate,
-                                                     "bob", "REGISTER", "sip:example.test"))));
-  const auto registered = final_response(bob_);
-  ASSERT_TRUE(registered);
-  ASSERT_EQ(registered->status_code(), 200);
+// Another transaction carrying the same credentials: `text` with its Via branch replaced.
+std::string replayed(std::string text, const std::string& old_branch) {
+  text.replace(text.find(old_branch), old_branch.size(), "z9hG4bKreplay" + old_branch.substr(7));
+  return text;
+}
 
+TEST_F(RestartKeepsSecret, ARegisterCapturedBeforeARestartCannotBeReplayedAfterIt) {
+  register_bob();
+  // What an eavesdropper captured: bob's authorized REGISTER (its nc=1 already used).
+  const std::string captured = bob_register(3);
+  bob_.send_to(relay_at_, bytes_of(captured));
+  const auto refreshed = final_response(bob_, 3);
+  ASSERT_TRUE(refreshed);
+  ASSERT_EQ(refreshed->status_code(), 200);
+  bob_digest_.on_authenticated();
+  // Control: the same process refuses the replay by its nonce-count ledger.
+  bob_.send_to(relay_at_, bytes_of(replayed(captured, "z9hG4bKreg3")));
+  const auto refused = final_response(bob_, 3);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status_code(), 401);
+  EXPECT_TRUE(says_stale(*refused, sip::HeaderId::WwwAuthenticate));
+  restart();
+
+  // The restarted process never saw that nonce-count used: the nonce itself is refused.
+  // Twice: the captured bytes as they were, and as a new transaction.
+  for (const auto& replay : {captured, replayed(captured, "z9hG4bKreg3")}) {
+    bob_.send_to(relay_at_, bytes_of(replay));
+    const auto answer = final_response(bob_, 3);
+    ASSERT_TRUE(answer) << relay_->log();
+    EXPECT_EQ(answer->status_code(), 401) << answer->serialize();
+    EXPECT_TRUE(says_stale(*answer, sip::HeaderId::WwwAuthenticate)) << answer->serialize();
+  }
+
+  // bob's own refresh uses his cached nonce (nc=3) and is told it is stale; his client
+  // retries on the fresh nonce without asking for the password, and that goes through.
+  bob_.send_to(relay_at_, bytes_of(bob_register(4)));
+  const auto stale = final_response(bob_, 4);
+  ASSERT_TRUE(stale);
+  ASSERT_EQ(stale->status_code(), 401);
+  ASSERT_TRUE(says_stale(*stale, sip::HeaderId::WwwAuthenticate));
+  bob_challenged(*stale);
+  bob_.send_to(relay_at_, bytes_of(bob_register(5)));
+  const auto registered = final_response(bob_, 5);
+  ASSERT_TRUE(registered);
+  EXPECT_EQ(registered->status_code(), 200) << registered->serialize();
+}
+
+TEST_F(RestartKeepsSecret, NonceFromBeforeARestartIsStaleButTheDialogRouteStillWorks) {
+  register_bob();
   alice_.send_to(relay_at_, bytes_of(invite_text(1, {})));
-  const auto challenge = final_response(alice_);
-  ASSERT_TRUE(challenge);
+  const auto challenge = final_response(alice_, 1);
+  ASSERT_TRUE(challenge) << relay_->log();
   ASSERT_EQ(challenge->status_code(), 407);
   restart();
 
-  // The nonce of the 407 was minted by the process that is gone.
+  // The nonce of the 407 was minted by the process that is gone: stale, so alice's UA
+  // answers the new challenge with the same password. bob's binding survived the restart.
   alice_.send_to(relay_at_,
                  bytes_of(invite_text(2, credentials(*challenge, sip::HeaderId::ProxyAuthenticate,
+                                                     "alice", "INVITE", "sip:bob@example.test"))));
+  const auto stale = final_response(alice_, 2);
+  ASSERT_TRUE(stale) << relay_->log();
+  ASSERT_EQ(stale->status_code(), 407);
+  EXPECT_TRUE(says_stale(*stale, sip::HeaderId::ProxyAuthenticate)) << stale->serialize();
+  alice_.send_to(relay_at_,
+                 bytes_of(invite_text(3, credentials(*stale, sip::HeaderId::ProxyAuthenticate,
                                                      "alice", "INVITE", "sip:bob@example.test"))));
   const auto at_bob = next(bob_, [](const sip::Message& m) {
     return m.is_request() && m.method() == sip::Method::Invite;
   });
-  ASSERT_TRUE(at_bob) << "the pre-restart nonce was refused: " << relay_->stderr_text();
+  ASSERT_TRUE(at_bob) << "the fresh nonce was refused: " << relay_->log();
   auto ok = sip::make_response(*at_bob, 200, {}, "b1");
   std::vector<std::string> record_routes;
   for (std::size_t i = 0; i < at_bob->header_count(); ++i) {
@@ -219,7 +244,7 @@ TEST_F(RestartKeepsSecret, NonceFromBeforeARestartIsAcceptedAndTheDialogRouteSti
   const auto at_alice = next(alice_, [](const sip::Message& m) {
     return m.is_request() && m.method() == sip::Method::Bye;
   });
-  ASSERT_TRUE(at_alice) << "the pre-restart flow token was refused: " << relay_->stderr_text();
+  ASSERT_TRUE(at_alice) << "the pre-restart flow token was refused: " << relay_->log();
   EXPECT_EQ(at_alice->call_id(), "call-restart");
 }
 
@@ -261,7 +286,7 @@ TEST_F(SteersOverNg, ACallIsSteeredThroughTheRemoteRelayOfMediaNgRelays) {
   const auto at_bob = next(bob_, [](const sip::Message& m) {
     return m.is_request() && m.method() == sip::Method::Invite;
   });
-  ASSERT_TRUE(at_bob) << relay_->stderr_text();
+  ASSERT_TRUE(at_bob) << relay_->log();
   const auto audio = sdp::read_relayed_audio(at_bob->body());
   ASSERT_TRUE(audio) << at_bob->body();
   EXPECT_GE(audio->address.port, 27600) << "not the remote relay's port range";

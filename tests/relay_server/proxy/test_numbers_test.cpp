@@ -1,6 +1,7 @@
 // The built-in test numbers through ProxyCore on the fake clock, with a fake EchoMedia:
 // the echo number answers as a UAS, and the call-me-back number rings, refuses with 486,
-// then calls the user back at their registered flow and takes the BYE.
+// then calls the user back at their registered flow and takes the BYE; in its answering
+// variant it retransmits its 200 until the ACK and only then hangs up.
 #include "protocol/sdp/rewrite.h"
 #include "protocol/sdp/session_description.h"
 #include "tests/relay_server/proxy/proxy_call_fixture.h"
@@ -210,6 +211,95 @@ TEST_F(TestNumbers, CancelDuringTheRingbackIs487AndTheCallBackStillComes) {
   ASSERT_TRUE(first_response(out, alice_ua().flow, 487));
   EXPECT_TRUE(
       first_request(advance(std::chrono::seconds(8)), alice_ua().flow, sip::Method::Invite));
+}
+
+// The answering variant (sip.callback_answers): 200 now, BYE after the ringback.
+class CallbackAnswers : public TestNumbers {
+protected:
+  void SetUp() override {
+    configure_ = [](ProxyCoreConfig& config) {
+      config.callback.ringback = std::chrono::seconds(3);
+      config.callback.delay = std::chrono::seconds(5);
+      config.callback.answer_first = true;
+    };
+    core().attach_echo(media_);
+    register_both();
+  }
+
+  static RequestText invite() {
+    RequestText invite;
+    invite.request_uri = "sip:callback@tipring.test";
+    invite.to_uri = "sip:callback@tipring.test";
+    invite.body = offer_sdp();
+    return invite;
+  }
+
+  static RequestText ack_for(const sip::Message& ok) {
+    RequestText ack = invite();
+    ack.method = "ACK";
+    ack.request_uri = "sip:callback@127.0.0.1:5060";
+    ack.to_tag = std::string(ok.to_tag());
+    ack.cseq = 2;  // the authenticated INVITE's
+    ack.branch = "z9hG4bKcback";
+    ack.body.clear();
+    return ack;
+  }
+};
+
+TEST_F(CallbackAnswers, RetransmitsIts200AtDoublingIntervalsAndHangsUpOnlyAfterTheAck) {
+  using std::chrono::milliseconds;
+  const auto ok = first_response(send_authenticated(invite()), alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  // alice's UA lost the 200 and its first retransmissions: T1, 2*T1, 4*T1 apart.
+  EXPECT_EQ(count_200s(advance(milliseconds(499))), 0U);
+  const auto again = advance(milliseconds(1));
+  ASSERT_EQ(count_200s(again), 1U);
+  EXPECT_EQ(first_response(again, alice_ua().flow, 200)->to_tag(), ok->to_tag());
+  EXPECT_EQ(first_response(again, alice_ua().flow, 200)->body(), ok->body());
+  EXPECT_EQ(count_200s(advance(milliseconds(999))), 0U);
+  EXPECT_EQ(count_200s(advance(milliseconds(1))), 1U);  // at 1.5 s
+  // The ringback (3 s) is over, but the dialog is not confirmed: no BYE yet (§15).
+  const auto unconfirmed = advance(milliseconds(2000));  // to 3.5 s
+  EXPECT_EQ(count_200s(unconfirmed), 1U);
+  EXPECT_FALSE(first_request(unconfirmed, alice_ua().flow, sip::Method::Bye));
+
+  EXPECT_TRUE(send(request_text(ack_for(*ok)), alice_ua().flow).empty());
+  const auto after_ack = advance(milliseconds(1));
+  const auto bye = first_request(after_ack, alice_ua().flow, sip::Method::Bye);
+  ASSERT_TRUE(bye);
+  EXPECT_EQ(bye->from_tag(), ok->to_tag());
+  EXPECT_EQ(media_.closed, media_.opened);
+  EXPECT_EQ(count_200s(advance(std::chrono::seconds(4))), 0U);
+}
+
+TEST_F(CallbackAnswers, AcknowledgedBeforeTheRingbackEndsHangsUpWhenTheRingbackEnds) {
+  const auto ok = first_response(send_authenticated(invite()), alice_ua().flow, 200);
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(send(request_text(ack_for(*ok)), alice_ua().flow).empty());
+  const auto ringing = advance(std::chrono::milliseconds(2999));
+  EXPECT_EQ(count_200s(ringing), 0U);
+  EXPECT_FALSE(first_request(ringing, alice_ua().flow, sip::Method::Bye));
+  EXPECT_TRUE(
+      first_request(advance(std::chrono::milliseconds(1)), alice_ua().flow, sip::Method::Bye));
+}
+
+TEST_F(CallbackAnswers, A200NeverAcknowledgedIsResentUntil64T1ThenTheCallIsHungUp) {
+  ASSERT_TRUE(first_response(send_authenticated(invite()), alice_ua().flow, 200));
+  // T1 = 500 ms: again at 0.5, 1.5, 3.5, 7.5 s, then every T2 = 4 s up to 31.5 s.
+  std::size_t resent = 0;
+  for (int step = 0; step < 63; ++step) {
+    const auto out = advance(std::chrono::milliseconds(500));
+    resent += count_200s(out);
+    EXPECT_FALSE(first_request(out, alice_ua().flow, sip::Method::Bye)) << step;
+  }
+  EXPECT_EQ(resent, 10U);
+  // §13.3.1.4: the dialog counts as confirmed, and the session is ended with a BYE.
+  const auto given_up = advance(std::chrono::milliseconds(500));  // 64*T1
+  EXPECT_TRUE(first_request(given_up, alice_ua().flow, sip::Method::Bye));
+  EXPECT_EQ(count_200s(given_up), 0U);
+  // The answered call's echo channel is closed (the call back, placed at 8 s, has its own).
+  ASSERT_FALSE(media_.opened.empty());
+  EXPECT_EQ(media_.closed, std::vector<std::string>{media_.opened.front()});
 }
 
 }  // namespace
