@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Where tipring-relay spends its core under REGISTER-with-auth load: the relay pinned to
 # core 0 (proxy_bench's configuration and users, proxy_processes.sh), register_load on
-# core 1 at a fixed rate, `perf record` on the relay for the length of the run. Prints the
-# generator's result line and perf's flat profile (self time, top entries), and leaves the
-# recording in the work directory's place given by --keep DIR, if any, for `perf report`.
+# core 1 at a fixed rate, `perf record -g` on the relay for the length of the run. Prints the
+# generator's result line, the self time per shared object and the inclusive time of the
+# top functions; --keep DIR keeps perf.data there for `perf report`.
 # Usage: proxy_perf.sh <tipring-relay> <register_load> [rate] [seconds] [--keep DIR]
 set -euo pipefail
 relay_binary=$(realpath "$1")
@@ -26,9 +26,13 @@ sleep 0.5
   --seconds "$seconds" --users "$users" --sockets 64 --domain "$domain"
 kill -INT "$perf_pid"
 wait "$perf_pid" || true
-perf report -i "$work/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
-  grep -E '^ +[0-9]' | head -40
 if [[ -n $keep ]]; then
   mkdir -p "$keep"
   cp "$work/perf.data" "$keep/"
 fi
+echo "by shared object (self time):"
+perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null |
+  grep -E '^ +[0-9]' | head -8 || true
+echo "by function, inclusive of callees:"
+perf report -i "$work/perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+  grep -E '^ +[0-9]' | sed -E 's/ +- +- *$//' | cut -c1-160 | head -60 || true

@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -156,7 +157,7 @@ struct TimerEntry {
 class Generator {
 public:
   explicit Generator(Options options) : options_(std::move(options)) {
-    total_ = static_cast<std::uint64_t>(options_.rate * options_.seconds + 0.5);
+    total_ = static_cast<std::uint64_t>(std::llround(options_.rate * options_.seconds));
     // In flight at most: rate × (the longest a registration can live) plus slack.
     const auto lifetime_s = 2.0 * std::chrono::duration<double>(options_.timeout).count() + 1.0;
     std::size_t capacity = 1024;
