@@ -1,25 +1,14 @@
 # shellcheck shell=bash disable=SC2154,SC2034
 # Part (b) of proxy_bench.sh, sourced by it (uses its functions and variables): the call
-# rate through each proxy with media steering. The callee (user 2) registers from the SIPp
-# UAS's port at both proxies; the caller (user 1) answers each proxy's 407 challenge.
+# rate through each proxy with media steering, driven by SIPp (the tool issue 4 names). The
+# callee (user 2) registers from the SIPp UAS's port at both proxies; the caller (user 1)
+# answers each proxy's 407 challenge.
 # Each call: INVITE (407, ACK), INVITE with credentials, 200 with SDP, ACK, BYE, 200.
 
 caller=$(user_name 1)
 callee=$(user_name 2)
-{
-  echo "SEQUENTIAL"
-  echo "$caller;[authentication username=$caller password=$(password_of "$caller")]"
-} >"$work/caller.csv"
-{
-  echo "SEQUENTIAL"
-  echo "$callee;[authentication username=$callee password=$(password_of "$callee")]"
-} >"$work/callee.csv"
-
-register_callee() {  # target
-  timeout 20 sipp "$1" -sf "$here/scenarios/register.xml" -inf "$work/callee.csv" \
-    -i 127.0.0.1 -p "$uas_port" -m 1 -timeout 10s -timeout_error -nostdin \
-    >"$work/register-callee.out" 2>&1
-}
+write_users_csv "$work/caller.csv" 1 1
+write_users_csv "$work/callee.csv" 2 2
 
 # One call, to tell whether the proxy routes calls at all.
 probe_call() {  # target
@@ -28,28 +17,20 @@ probe_call() {  # target
     -nostdin -trace_err -error_file "$work/probe.err" >"$work/probe.out" 2>&1
 }
 
-start_uas() {
-  taskset -c 1 sipp -sf "$here/scenarios/call_uas.xml" -i 127.0.0.1 -p "$uas_port" -mi 127.0.0.1 -mp "$uas_media" \
-    -nostdin -timeout 3600s >"$work/uas.out" 2>&1 &
-  uas_pid=$!
-  pids+=("$uas_pid")
-  sleep 0.5
-}
-
 kamailio_and_rtpengine_cpu() { echo $(($(kamailio_cpu_ticks) + $(cpu_ticks_of "$rtpengine_pid"))); }
 
 echo "== Calls INVITE-200-ACK-BYE with SDP and media steering (caller $caller -> callee $callee)"
-register_callee "127.0.0.1:$kam_sip" || { echo "callee registration at kamailio failed"; cat "$work/register-callee.out"; exit 1; }
+register_callee "127.0.0.1:$kam_sip" "$work/callee.csv" || { echo "callee registration at kamailio failed"; cat "$work/register-callee.out"; exit 1; }
 tipring_routes_calls=no
-if register_callee "127.0.0.1:$relay_sip"; then
-  start_uas
+if register_callee "127.0.0.1:$relay_sip" "$work/callee.csv"; then
+  start_uas "${load_cpu[@]}"
   if probe_call "127.0.0.1:$relay_sip"; then tipring_routes_calls=yes; fi
 else
-  start_uas
+  start_uas "${load_cpu[@]}"
 fi
 probe_call "127.0.0.1:$kam_sip" || { echo "a call through kamailio failed"; cat "$work/probe.err" "$work/probe.out"; exit 1; }
 
-phase=call phase_scenario=$here/scenarios/call_uac.xml
+phase=call phase_step=sipp_phase_step phase_scenario=$here/scenarios/call_uac.xml
 phase_args=(-inf "$work/caller.csv" -s "$callee" -p "$uac_port" -mi 127.0.0.1 -mp "$uac_media")
 cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_and_rtpengine_cpu
 targets=kamailio

@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # proxy_bench: tipring-relay beside Kamailio (Debian package), same load, same run.
-#   (a) REGISTER with digest auth: SIPp registers N injected users (the 401 answered with
-#       [authentication]); the rate is ramped, each step bounded in time, and the highest
-#       rate with under 0.1 % failed registrations is reported for both, with the ratio,
-#       and for a SIPp stand-in registrar that does no work (the harness's own ceiling).
+#   (a) REGISTER with digest auth: register_load (bench/proxy/register_load.cpp) registers
+#       N users from many source ports (REGISTER, 401, REGISTER with qop=auth credentials,
+#       200; Timer E retransmissions). The rate is ramped, each step bounded in time, and
+#       the highest rate with under 0.1 % failed registrations is reported for both, with
+#       the ratio, and for register_responder, a stand-in registrar that does no work (the
+#       generator's own ceiling). SIPp tops out near 1,700 REGISTER/s here, below both
+#       proxies, so it is not the tool for this ramp; --sipp-register runs the same ramp
+#       with SIPp as well, as a cross-check (with SIPp's stand-in as its floor).
 #   (b) Calls: SIPp UAC -> proxy -> SIPp UAS, INVITE-200-ACK-BYE with SDP and media
 #       steering (Kamailio: rtpengine module + Debian's rtpengine daemon in userspace;
-#       tipring-relay: its in-process media relay). Skipped for tipring-relay while its
-#       proxy does not route INVITEs (it answers them 501); the script says so.
+#       tipring-relay: its in-process media relay).
 # Both proxies get one SIP worker (tipring-relay's SIP loop is one thread; Kamailio
 # children=1) and keep bindings in SQLite (tipring: WAL, synchronous=NORMAL; Kamailio:
 # db_sqlite with usrloc db_mode=1 write-through, WAL), both stores on tmpfs, so a commit
-# costs the same to each. The proxies (and rtpengine) are pinned to core 0, the load
-# generator to core 1. Everything listens on 127.0.0.1; every process is stopped by PID.
+# costs the same to each. The proxies (and rtpengine, and the stand-ins) are pinned to
+# core 0, the load generator to core 1. Everything listens on 127.0.0.1; every process is
+# stopped by PID. Processes and configurations: proxy_processes.sh.
 #
 # Usage: proxy_bench.sh <tipring-relay binary> [--users N] [--step-seconds S]
 #          [--start-rate R] [--max-rate R] [--kamailio-children C] [--only register|call]
+#          [--sipp-register] [--nice N]
+# --nice N runs the proxies, rtpengine, the stand-ins and the load generators at niceness N
+# (e.g. -10, as root), all alike, in a session of their own whose scheduler autogroup gets
+# the same niceness (with sched_autogroup_enabled, a process's niceness only counts within
+# its session): on a machine shared with other sessions' builds, those builds then take
+# less of the measured cores. Without it the figures are what the machine's load leaves.
+# REGISTER_LOAD and REGISTER_RESPONDER name the generator and stand-in binaries (the
+# proxy_bench wrapper that CMake writes sets both).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+all_args=("$@")
 relay_binary=$(realpath "$1")
 shift
 users=500
 step_s=5
 start_rate=400
-max_rate=20000
+max_rate=60000
 kam_children=1
 only=
+sipp_register=no
+niceness=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --users) users=$2; shift 2 ;;
@@ -34,215 +49,41 @@ while [[ $# -gt 0 ]]; do
     --max-rate) max_rate=$2; shift 2 ;;
     --kamailio-children) kam_children=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --sipp-register) sipp_register=yes; shift ;;
+    --nice) niceness=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [[ -n $niceness ]]; then
+  if [[ -z ${PROXY_BENCH_SESSION:-} ]]; then
+    PROXY_BENCH_SESSION=1 exec setsid -w "$0" "${all_args[@]}"
+  fi
+  echo "$niceness" >/proc/self/autogroup 2>/dev/null ||
+    echo "note: could not set the session's autogroup niceness" >&2
+fi
 for tool in sipp kamailio rtpengine sqlite3 md5sum; do
   command -v "$tool" >/dev/null || { echo "proxy_bench needs $tool" >&2; exit 1; }
 done
-kam_modules=$(dirname "$(find /usr/lib -name registrar.so -path '*kamailio*' | head -1)")
-[[ -f $kam_modules/db_sqlite.so ]] || { echo "needs kamailio-sqlite-modules" >&2; exit 1; }
-
-domain=tipring.test
-work=$(mktemp -d /dev/shm/proxy-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Every port below the ephemeral range (32768-60999), where the proxies' own client
-# sockets (Kamailio's rtpengine control socket, for one) may already sit.
-base=$((20000 + RANDOM % 6000))
-relay_sip=$base kam_sip=$((base + 1)) relay_http=$((base + 2)) ng_port=$((base + 3))
-uas_port=$((base + 4)) uac_port=$((base + 5)) sipp_reg_port=$((base + 6)) floor_sip=$((base + 7))
-uac_media=$((base + 20)) uas_media=$((base + 30))
-
-password_of() { echo "pw-$1-secret"; }
-user_name() { printf 'u%05d' "$1"; }
-
-# --- users: the same N users with the same passwords in both stores ----------------------
-echo "SEQUENTIAL" >"$work/users.csv"
-for i in $(seq 1 "$users"); do
-  u=$(user_name "$i")
-  p=$(password_of "$u")
-  echo "$u;[authentication username=$u password=$p]" >>"$work/users.csv"
-done
-
-cpu_ticks_of() {  # utime+stime of a process and its threads, in clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
-load_now() { cut -d' ' -f1-3 /proc/loadavg; }
-
-# --- tipring-relay -----------------------------------------------------------------------
-start_tipring() {
-  cat >"$work/relay.toml" <<TOML
-[sip]
-listen = ["127.0.0.1:$relay_sip"]
-domain = "$domain"
-[http]
-metrics_listen = "127.0.0.1:$relay_http"
-[store]
-sqlite_path = "$work/relay.sqlite"
-proxy_id = "bench"
-[media]
-bind_address = "127.0.0.1"
-# 10,000 ports each (the relays bind these themselves; a rare clash with an ephemeral
-# socket costs one port). rtpengine reuses a released port at once; the relay's default
-# 30 s quarantine would hold 4 ports per call for 30 s (72,000 at 600 calls/s), so it is
-# off. A call SIPp abandons under overload never sends its BYE: both relays then free its
-# ports after the same 10 s of silence.
-port_min = 33000
-port_max = 42999
-quarantine = "0s"
-idle_timeout = "10s"
-[limits]
-register_rate = 100000
-register_burst = 100000
-invite_rate = 100000
-invite_burst = 100000
-max_transactions = 1000000
-[log]
-level = "notice"
-syslog_prefix = "never"
-TOML
-  for i in $(seq 1 "$users"); do
-    u=$(user_name "$i")
-    password_of "$u" | "$relay_binary" --config "$work/relay.toml" user add "$u" >/dev/null 2>&1
-  done
-  taskset -c 0 "$relay_binary" --config "$work/relay.toml" 2>"$work/relay.log" &
-  relay_pid=$!
-  pids+=("$relay_pid")
-  for _ in $(seq 1 100); do
-    grep -q "tipring-relay ready" "$work/relay.log" && return 0
-    sleep 0.05
-  done
-  echo "tipring-relay did not start" >&2
-  cat "$work/relay.toml" "$work/relay.log" >&2
+register_load=${REGISTER_LOAD:-}
+register_responder=${REGISTER_RESPONDER:-}
+if [[ $only != call && ( ! -x $register_load || ! -x $register_responder ) ]]; then
+  echo "set REGISTER_LOAD and REGISTER_RESPONDER (or run build/<preset>/bench/proxy/proxy_bench)" >&2
   exit 1
-}
+fi
 
-# --- Kamailio ----------------------------------------------------------------------------
-start_rtpengine() {
-  taskset -c 0 rtpengine --foreground --log-stderr --table=-1 --no-fallback \
-    --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port" \
-    --port-min=43000 --port-max=52999 --timeout=10 --log-level=4 >"$work/rtpengine.log" 2>&1 &
-  rtpengine_pid=$!
-  pids+=("$rtpengine_pid")
-}
+# shellcheck source-path=SCRIPTDIR source=proxy_processes.sh
+source "$here/proxy_processes.sh"
+proxy_processes_init proxy-bench
+if [[ -n $niceness ]]; then
+  proxy_cpu=(nice -n "$niceness" "${proxy_cpu[@]}")
+  load_cpu=(nice -n "$niceness" "${load_cpu[@]}")
+fi
+write_users_csv "$work/users.csv" 1 "$users"
 
-start_kamailio() {
-  local db=$work/kamailio.sqlite
-  {
-    cat /usr/share/kamailio/db_sqlite/standard-create.sql
-    cat /usr/share/kamailio/db_sqlite/auth_db-create.sql
-    cat /usr/share/kamailio/db_sqlite/usrloc-create.sql
-    echo "BEGIN;"
-    for i in $(seq 1 "$users"); do
-      u=$(user_name "$i")
-      p=$(password_of "$u")
-      ha1=$(printf '%s' "$u:$domain:$p" | md5sum | cut -d' ' -f1)
-      echo "INSERT INTO subscriber (username, domain, ha1) VALUES ('$u', '$domain', '$ha1');"
-    done
-    echo "COMMIT;"
-    echo "PRAGMA journal_mode=WAL;"
-  } | sqlite3 "$db" >/dev/null
-  cat >"$work/kamailio.cfg" <<CFG
-#!KAMAILIO
-debug=1
-log_stderror=yes
-children=$kam_children
-listen=udp:127.0.0.1:$kam_sip
-alias=$domain
-mpath="$kam_modules/"
-loadmodule "db_sqlite.so"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "maxfwd.so"
-loadmodule "textops.so"
-loadmodule "siputils.so"
-loadmodule "usrloc.so"
-loadmodule "registrar.so"
-loadmodule "auth.so"
-loadmodule "auth_db.so"
-loadmodule "rtpengine.so"
-modparam("db_sqlite", "db_set_journal_mode", "$db;WAL")
-modparam("usrloc", "db_url", "sqlite://$db")
-modparam("usrloc", "db_mode", 1)
-modparam("auth_db", "db_url", "sqlite://$db")
-modparam("auth_db", "calculate_ha1", 0)
-modparam("auth_db", "password_column", "ha1")
-modparam("auth_db", "load_credentials", "")
-modparam("rtpengine", "rtpengine_sock", "udp:127.0.0.1:$ng_port")
-request_route {
-  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
-  if (is_method("REGISTER")) {
-    # flags 1: the authenticated user must be the To user (tipring's own-AOR rule).
-    if (!auth_check("\$fd", "subscriber", "1")) { auth_challenge("\$fd", "1"); exit; }
-    if (!save("location")) { sl_reply_error(); }
-    exit;
-  }
-  if (has_totag()) {
-    if (loose_route()) {
-      if (is_method("BYE")) { rtpengine_delete(); }
-      t_relay();
-      exit;
-    }
-    if (is_method("ACK") && t_check_trans()) { t_relay(); }
-    exit;
-  }
-  if (is_method("CANCEL")) { if (t_check_trans()) { t_relay(); } exit; }
-  if (is_method("INVITE")) {
-    if (!auth_check("\$fd", "subscriber", "1")) { auth_challenge("\$fd", "1"); exit; }
-    consume_credentials();
-    if (!lookup("location")) { sl_send_reply("404", "Not Found"); exit; }
-    record_route();
-    rtpengine_offer("replace-origin replace-session-connection ICE=remove");
-    t_on_reply("MEDIA");
-    t_on_failure("MEDIA_FAILED");
-    t_relay();
-    exit;
-  }
-  sl_send_reply("501", "Not Implemented");
-}
-onreply_route[MEDIA] {
-  if (has_body("application/sdp")) {
-    rtpengine_answer("replace-origin replace-session-connection ICE=remove");
-  }
-}
-failure_route[MEDIA_FAILED] {
-  rtpengine_delete();
-}
-CFG
-  taskset -c 0 kamailio -DD -E -m 256 -M 16 -f "$work/kamailio.cfg" -P "$work/kamailio.pid" \
-    >"$work/kamailio.log" 2>&1 &
-  kamailio_pid=$!
-  pids+=("$kamailio_pid")
-  for _ in $(seq 1 100); do
-    # Ready when the SIP socket answers an OPTIONS-less probe: the listen port is bound.
-    ss -Hlun "sport = :$kam_sip" | grep -q . && return 0
-    sleep 0.05
-  done
-  echo "kamailio did not start" >&2
-  cat "$work/kamailio.log" >&2
-  exit 1
-}
+# --- one bounded step of load ------------------------------------------------------------
+# Each prints "successful failed elapsed_ms [details]".
 
-# Kamailio's CPU: the main process and all its children.
-kamailio_cpu_ticks() {
-  local total=0 pid
-  for pid in $kamailio_pid $(pgrep -P "$kamailio_pid" || true); do
-    total=$((total + $(cpu_ticks_of "$pid")))
-  done
-  echo "$total"
-}
-
-# --- SIPp runs ---------------------------------------------------------------------------
-# One bounded step: `rate` calls/s for step_s seconds. Prints "successful failed elapsed_ms".
+# SIPp: `rate` calls/s for step_s seconds.
 sipp_step() {  # label target scenario rate [extra sipp args...]
   local label=$1 target=$2 scenario=$3 rate=$4
   shift 4
@@ -251,7 +92,7 @@ sipp_step() {  # label target scenario rate [extra sipp args...]
   local started ended
   rm -f "$stat"
   started=$(date +%s%N)
-  timeout $((step_s * 3 + 20)) taskset -c 1 sipp "$target" -sf "$scenario" -i 127.0.0.1 \
+  timeout $((step_s * 3 + 20)) "${load_cpu[@]}" sipp "$target" -sf "$scenario" -i 127.0.0.1 \
     -r "$rate" -m "$total" -l $((rate * 3)) -recv_timeout 4000 -max_retrans 2 \
     -nostdin -trace_stat -stf "$stat" -fd 1 -trace_err -error_file "$work/$label-$rate.err" \
     "$@" >"$work/$label-$rate.out" 2>&1 || true
@@ -266,8 +107,20 @@ sipp_step() {  # label target scenario rate [extra sipp args...]
   echo "$successful $failed $(((ended - started) / 1000000))"
 }
 
-# A step passes when every call ended, under 0.1 % of them failed, and SIPp kept the pace
-# (the step took at most 1.5 s longer than planned: a slow proxy stretches it).
+# register_load: the same bounds as SIPp's (T1 500 ms, 2 retransmissions, 4 s timeout).
+register_load_step() {  # label target rate
+  local out
+  out=$(timeout $((step_s * 3 + 20)) "${load_cpu[@]}" "$register_load" --target "$2" --rate "$3" \
+    --seconds "$step_s" --users "$users" --sockets 64 --domain "$domain" --t1-ms 500 \
+    --max-retrans 2 --timeout-ms 4000 2>"$work/$1-$3.err") || out=""
+  [[ -n $out ]] || out="0 $(($3 * step_s)) 0"
+  # successful failed elapsed_ms retransmissions timeouts max_lag_ms p50_us p99_us
+  read -r s f e r t lag p50 p99 <<<"$out"
+  echo "$s $f $e retrans=${r:-?} timeouts=${t:-?} lag_ms=${lag:-?} p50_us=${p50:-?} p99_us=${p99:-?}"
+}
+
+# A step passes when every call ended, under 0.1 % of them failed, and the generator kept
+# the pace (the step took at most 1.5 s longer than planned: a slow proxy stretches it).
 step_passes() {  # rate successful failed elapsed_ms
   local total=$(($1 * step_s))
   (($2 + $3 >= total && $3 * 1000 < total && $4 <= step_s * 1000 + 1500))
@@ -277,19 +130,24 @@ step_passes() {  # rate successful failed elapsed_ms
 # load (the machine is shared): ×1.5 from start_rate while a proxy passes, then two
 # bisection steps between its last pass and its first failure. A failed step is re-run once
 # (for both proxies alike), since a burst of other work on the machine can fail one step.
-# Set before calling: phase (label), phase_scenario, phase_args (array), targets (names),
-# and per target addr[t] and cpu_of[t] (a command printing its CPU ticks).
+# Set before calling: phase (label), phase_step (a command: label target rate), targets
+# (names), and per target addr[t] and cpu_of[t] (a command printing its CPU ticks).
 declare -A addr cpu_of best failed_at cpu_ticks calls
+
+# SIPp as a phase_step: phase_scenario and phase_args (array) say what it runs.
+sipp_phase_step() {  # label target rate
+  sipp_step "$1" "$2" "$phase_scenario" "$3" "${phase_args[@]}"
+}
 
 run_step() {  # target rate
   local t=$1 rate=$2 before after result successful
   before=$(${cpu_of[$t]})
-  result=$(sipp_step "$phase-$t" "${addr[$t]}" "$phase_scenario" "$rate" "${phase_args[@]}")
+  result=$($phase_step "$phase-$t" "${addr[$t]}" "$rate")
   after=$(${cpu_of[$t]})
   successful=${result%% *}
   cpu_ticks[$t]=$((${cpu_ticks[$t]:-0} + after - before))
   calls[$t]=$((${calls[$t]:-0} + successful))
-  echo "  $phase $t r=$rate/s: successful/failed/elapsed_ms = $result" >&2
+  echo "  $phase $t r=$rate/s: successful failed elapsed_ms = $result" >&2
   # shellcheck disable=SC2086
   step_passes "$rate" $result
 }
@@ -342,41 +200,55 @@ cpu_us_per_call() {  # target
 }
 
 echo "proxy_bench: users=$users step=${step_s}s start=$start_rate/s kamailio children=$kam_children"
-echo "machine: $(nproc) cores, load before: $(load_now)"
-start_tipring
+echo "machine: $(nproc) cores, load before: $(load_now); niceness ${niceness:-unchanged}," \
+  "autogroup $(cat /proc/self/autogroup 2>/dev/null || echo n/a)"
+start_tipring "$relay_binary" "$users" "${proxy_cpu[@]}"
 start_rtpengine
-start_kamailio
-
-# The floor: a SIPp stand-in registrar on the proxies' core, doing no proxy work.
-start_floor() {
-  taskset -c 0 sipp -sf "$here/scenarios/register_responder.xml" -i 127.0.0.1 -p "$floor_sip" \
-    -nostdin -timeout 3600s >"$work/floor.out" 2>&1 &
-  floor_pid=$!
-  pids+=("$floor_pid")
-  sleep 0.3
-}
+start_kamailio "$users" "$kam_children"
 
 tipring_cpu() { cpu_ticks_of "$relay_pid"; }
 floor_cpu() { cpu_ticks_of "$floor_pid"; }
 addr[tipring]=127.0.0.1:$relay_sip
 addr[kamailio]=127.0.0.1:$kam_sip
 addr[floor]=127.0.0.1:$floor_sip
+cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_cpu_ticks cpu_of[floor]=floor_cpu
+
+report_register() {  # tool
+  echo "REGISTER max rate (<0.1% failed, $1): tipring-relay ${best[tipring]}/s," \
+    "kamailio ${best[kamailio]}/s, ratio $(ratio "${best[tipring]}" "${best[kamailio]}")"
+  echo "REGISTER CPU per successful registration over the ramp ($1): tipring-relay" \
+    "$(cpu_us_per_call tipring) us, kamailio $(cpu_us_per_call kamailio) us" \
+    "(over ${calls[tipring]} / ${calls[kamailio]} registrations)"
+  echo "REGISTER floor ($1 against a stand-in registrar doing no proxy work): ${best[floor]}/s," \
+    "$(cpu_us_per_call floor) us per registration"
+  echo "REGISTER CPU per registration at a fixed rate ($1): $(fixed_rate_cpu "$start_rate")"
+}
 
 if [[ $only != call ]]; then
-  echo "== REGISTER with digest auth (SIPp, $users injected users)"
-  start_floor
-  phase=register phase_scenario=$here/scenarios/register.xml targets="tipring kamailio floor"
-  phase_args=(-inf "$work/users.csv" -p "$sipp_reg_port")
-  cpu_of[tipring]=tipring_cpu cpu_of[kamailio]=kamailio_cpu_ticks cpu_of[floor]=floor_cpu
+  echo "== REGISTER with digest auth (register_load, $users users over 64 source ports)"
+  "${proxy_cpu[@]}" "$register_responder" "127.0.0.1:$floor_sip" >"$work/floor.out" 2>&1 &
+  floor_pid=$!
+  pids+=("$floor_pid")
+  phase=register phase_step=register_load_step targets="tipring kamailio floor"
   ramp_targets
-  echo "REGISTER max rate (<0.1% failed): tipring-relay ${best[tipring]}/s," \
-    "kamailio ${best[kamailio]}/s, ratio $(ratio "${best[tipring]}" "${best[kamailio]}")"
-  echo "REGISTER CPU per successful registration: tipring-relay $(cpu_us_per_call tipring) us," \
-    "kamailio $(cpu_us_per_call kamailio) us (over ${calls[tipring]} / ${calls[kamailio]} registrations)"
-  echo "REGISTER floor (SIPp stand-in registrar, no proxy work): ${best[floor]}/s," \
-    "$(cpu_us_per_call floor) us per registration"
-  echo "REGISTER CPU per registration at a fixed rate: $(fixed_rate_cpu "$start_rate")"
+  report_register register_load
   kill "$floor_pid" 2>/dev/null || true
+  wait "$floor_pid" 2>/dev/null || true
+
+  if [[ $sipp_register == yes ]]; then
+    echo "== REGISTER with digest auth, cross-check with SIPp ($users injected users)"
+    "${proxy_cpu[@]}" sipp -sf "$here/scenarios/register_responder.xml" -i 127.0.0.1 \
+      -p "$floor_sip" -nostdin -timeout 3600s >"$work/floor-sipp.out" 2>&1 &
+    floor_pid=$!
+    pids+=("$floor_pid")
+    sleep 0.3
+    phase=register-sipp phase_step=sipp_phase_step targets="tipring kamailio floor"
+    phase_scenario=$here/scenarios/register.xml
+    phase_args=(-inf "$work/users.csv" -p "$sipp_reg_port")
+    ramp_targets
+    report_register SIPp
+    kill "$floor_pid" 2>/dev/null || true
+  fi
 fi
 
 if [[ $only != register ]]; then

@@ -79,9 +79,9 @@ Result<void> RelayApp::open_parts() {
     return r;
   }
 
-  auto sip =
-      SipIngress::open(loop_, c.sip.listen, static_cast<std::size_t>(c.limits.max_message_size),
-                       metrics_, [this](const SipDatagram& d) { on_sip_datagram(d); });
+  auto sip = SipIngress::open(
+      loop_, c.sip.listen, static_cast<std::size_t>(c.limits.max_message_size), metrics_,
+      [this](const SipDatagram& d) { on_sip_datagram(d); }, [this] { end_sip_batch(); });
   if (!sip) {
     return tl::unexpected(sip.error());
   }
@@ -275,10 +275,22 @@ Result<void> RelayApp::start_proxy() {
 void RelayApp::on_sip_datagram(const SipDatagram& datagram) {
   const sip::Peer from{datagram.from.ip_string(), datagram.from.port(), sip::Transport::udp};
   current_source_ = &datagram.from;
+  directory_->begin_batch();  // until end_sip_batch, after this wake-up's last datagram
   proxy_->on_datagram(
       std::string_view(reinterpret_cast<const char*>(datagram.bytes.data()), datagram.bytes.size()),
       from, datagram.socket_index, {datagram.received_at, unix_now()});
   current_source_ = nullptr;
+}
+
+void RelayApp::end_sip_batch() {
+  // Group commit: the bindings of every REGISTER in this wake-up's datagrams become durable
+  // in one transaction, before any 200 for them leaves (flush_proxy sends). A failed COMMIT
+  // (an I/O error: the write lock is already held) is logged and counted; the answers built
+  // before it still go out.
+  if (auto r = directory_->end_batch(); !r) {
+    metrics_.store_errors.increment();
+    log_.error("directory unavailable", {{"error", r.error().describe()}});
+  }
   flush_proxy();
 }
 

@@ -58,6 +58,7 @@ private:
   Result<void> open_parts();
   Result<void> start_media_relay();
   void on_sip_datagram(const SipDatagram& datagram);
+  void end_sip_batch();
   Result<void> start_proxy();
   // The in-process relay, or the remote relays of media.ng_relays.
   Result<std::unique_ptr<MediaLegs>> open_media_legs();

@@ -22,7 +22,8 @@ void enlarge_receive_buffer(const DatagramSocket& socket) {
 Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
                                                      const std::vector<SocketAddress>& listen,
                                                      std::size_t max_message_size,
-                                                     RelayMetrics& metrics, Handler handler) {
+                                                     RelayMetrics& metrics, Handler handler,
+                                                     BatchEnd batch_end) {
   std::vector<DatagramSocket> sockets;
   for (const auto& address : listen) {
     auto socket = DatagramSocket::bind(address);
@@ -32,8 +33,9 @@ Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
     enlarge_receive_buffer(*socket);
     sockets.push_back(std::move(*socket));
   }
-  std::unique_ptr<SipIngress> ingress(
-      new SipIngress(loop, std::move(sockets), max_message_size, metrics, std::move(handler)));
+  std::unique_ptr<SipIngress> ingress(new SipIngress(loop, std::move(sockets), max_message_size,
+                                                     metrics, std::move(handler),
+                                                     std::move(batch_end)));
   for (std::size_t i = 0; i < ingress->sockets_.size(); ++i) {
     auto* raw = ingress.get();
     if (auto r = loop.watch(raw->sockets_[i].fd(), [raw, i](IoReadiness) { raw->drain(i); }); !r) {
@@ -44,13 +46,15 @@ Result<std::unique_ptr<SipIngress>> SipIngress::open(EventLoop& loop,
 }
 
 SipIngress::SipIngress(EventLoop& loop, std::vector<DatagramSocket> sockets,
-                       std::size_t max_message_size, RelayMetrics& metrics, Handler handler)
+                       std::size_t max_message_size, RelayMetrics& metrics, Handler handler,
+                       BatchEnd batch_end)
     : loop_(loop),
       sockets_(std::move(sockets)),
       buffer_(max_message_size + 1),  // one spare byte: a full buffer means "too large"
       max_message_size_(max_message_size),
       metrics_(metrics),
-      handler_(std::move(handler)) {}
+      handler_(std::move(handler)),
+      batch_end_(std::move(batch_end)) {}
 
 SipIngress::~SipIngress() {
   stop_receiving();
@@ -67,11 +71,12 @@ void SipIngress::stop_receiving() {
 }
 
 void SipIngress::drain(std::size_t index) {
+  bool handled = false;
   // Bounded per wake-up so one busy socket cannot starve timers and the other sockets.
   for (int budget = 64; budget > 0 && receiving_; --budget) {
     auto received = sockets_[index].receive(buffer_);
     if (!received || !received->has_value()) {
-      return;
+      break;
     }
     metrics_.datagrams_received.increment();
     const auto& datagram = **received;
@@ -79,8 +84,12 @@ void SipIngress::drain(std::size_t index) {
       metrics_.datagrams_oversized.increment();
       continue;
     }
+    handled = true;
     handler_(SipDatagram{std::span<const std::byte>(buffer_.data(), datagram.length), datagram.from,
                          index, EventLoop::now()});
+  }
+  if (handled && batch_end_) {
+    batch_end_();
   }
 }
 

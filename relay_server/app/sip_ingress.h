@@ -1,7 +1,9 @@
 // SipIngress: the relay's SIP/UDP listen sockets (RFC 3261 §18.2.1) on the event loop.
 // It drains each readable socket, drops datagrams over the size limit, and hands the rest
-// to one handler — the SIP proxy's entry point. The sockets stay open for the proxy to send
-// from (responses and requests to a client's flow must leave from the socket the flow used).
+// to one handler — the SIP proxy's entry point — then calls batch_end once per wake-up, so
+// the proxy can commit the batch's store writes before it sends the answers (group commit). The
+// sockets stay open for the proxy to send from (responses and requests to a client's flow must
+// leave from the socket the flow used).
 #pragma once
 
 #include "relay_server/app/datagram_socket.h"
@@ -26,11 +28,13 @@ struct SipDatagram {
 class SipIngress {
 public:
   using Handler = std::function<void(const SipDatagram&)>;
+  using BatchEnd = std::function<void()>;
 
   static Result<std::unique_ptr<SipIngress>> open(EventLoop& loop,
                                                   const std::vector<SocketAddress>& listen,
                                                   std::size_t max_message_size,
-                                                  RelayMetrics& metrics, Handler handler);
+                                                  RelayMetrics& metrics, Handler handler,
+                                                  BatchEnd batch_end = {});
   SipIngress(const SipIngress&) = delete;
   SipIngress& operator=(const SipIngress&) = delete;
   ~SipIngress();
@@ -42,7 +46,7 @@ public:
 
 private:
   SipIngress(EventLoop& loop, std::vector<DatagramSocket> sockets, std::size_t max_message_size,
-             RelayMetrics& metrics, Handler handler);
+             RelayMetrics& metrics, Handler handler, BatchEnd batch_end);
   void drain(std::size_t index);
 
   EventLoop& loop_;
@@ -51,6 +55,7 @@ private:
   std::size_t max_message_size_;
   RelayMetrics& metrics_;
   Handler handler_;
+  BatchEnd batch_end_;
   bool receiving_ = true;
 };
 

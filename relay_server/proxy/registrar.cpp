@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace tipring::relay {
 namespace {
@@ -128,6 +129,10 @@ RegisterResult Registrar::update_bindings(const sip::Message& request, const std
   if (!existing) {
     return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
   }
+  // The AOR's bindings after this REGISTER, for the 200: the ones read above with this
+  // request's changes applied, as the store now holds them (bindings_for's order is total,
+  // so sorting gives what reading them back would), without a second query.
+  auto current = *existing;
   for (std::size_t i = 0; i < contacts->contacts.size(); ++i) {
     const auto& contact = contacts->contacts[i];
     Binding binding;
@@ -157,14 +162,15 @@ RegisterResult Registrar::update_bindings(const sip::Message& request, const std
     if (!stored) {
       return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
     }
+    std::erase_if(current, [&](const Binding& b) { return b.identity() == identity; });
+    if (lifetimes[i] != 0) {
+      current.push_back(std::move(binding));
+    }
   }
+  sort_by_preference(current);
 
-  auto current = directory_.bindings_for(aor, clock.wall);
-  if (!current) {
-    return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
-  }
   auto response = answer(request, 200);
-  for (const auto& binding : *current) {
+  for (const auto& binding : current) {
     response.add_header(sip::HeaderId::Contact, contact_value(binding, clock.wall));
   }
   if (outbound_used) {

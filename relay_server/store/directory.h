@@ -89,6 +89,15 @@ public:
   // Live bindings in total (the registrations gauge).
   virtual Result<std::size_t> count_bindings(UnixSeconds now) = 0;
 
+  // Group commit: between begin_batch() and end_batch() a backend may gather the writes in
+  // one transaction, and end_batch() makes them all durable at once. The caller sends no
+  // answer that depends on a write (a REGISTER's 200) until end_batch() has returned, so
+  // every acknowledged write is as durable as without batching; a crash loses only writes
+  // not yet answered. Reads inside a batch see its writes. The default: every write is
+  // durable when it returns, and both calls do nothing.
+  virtual void begin_batch() {}
+  virtual Result<void> end_batch() { return {}; }
+
   // A secret that must outlive the process (the proxy's HMAC key for digest nonces and
   // Record-Route flow tokens, so both stay valid across a restart): the value stored under
   // `name`, or `candidate`, stored first, when there was none. Atomic: of two processes

@@ -160,7 +160,35 @@ Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(const std::string
   return std::unique_ptr<SqliteDirectory>(new SqliteDirectory(std::move(*database), std::move(s)));
 }
 
+Result<void> SqliteDirectory::join_batch() {
+  if (!batching_ || in_transaction_) {
+    return {};
+  }
+  // IMMEDIATE takes the write lock now, so COMMIT cannot meet SQLITE_BUSY later.
+  if (auto r = database_.execute("BEGIN IMMEDIATE"); !r) {
+    return r;
+  }
+  in_transaction_ = true;
+  return {};
+}
+
+Result<void> SqliteDirectory::end_batch() {
+  batching_ = false;
+  if (!in_transaction_) {
+    return {};
+  }
+  in_transaction_ = false;
+  if (auto r = database_.execute("COMMIT"); !r) {
+    (void)database_.execute("ROLLBACK");
+    return r;
+  }
+  return {};
+}
+
 Result<void> SqliteDirectory::put_user(const UserRecord& user) {
+  if (auto r = join_batch(); !r) {
+    return r;
+  }
   return statements_.put_user.bind(1, user.user)
       .bind(2, user.realm)
       .bind(3, user.ha1_md5)
@@ -182,6 +210,9 @@ Result<std::optional<UserRecord>> SqliteDirectory::find_user(std::string_view us
 }
 
 Result<bool> SqliteDirectory::remove_user(std::string_view user, std::string_view realm) {
+  if (auto r = join_batch(); !r) {
+    return tl::unexpected(r.error());
+  }
   auto& statement = statements_.remove_user.bind(1, user).bind(2, realm);
   if (auto r = statement.run(); !r) {
     return tl::unexpected(r.error());
@@ -204,6 +235,9 @@ Result<void> SqliteDirectory::put_binding(const Binding& b, UnixSeconds now) {
   if (b.expires_at <= now) {
     return {};
   }
+  if (auto r = join_batch(); !r) {
+    return r;
+  }
   return statements_.put_binding.bind(1, b.identity())
       .bind(2, b.aor)
       .bind(3, b.contact_uri)
@@ -223,6 +257,9 @@ Result<void> SqliteDirectory::put_binding(const Binding& b, UnixSeconds now) {
 }
 
 Result<bool> SqliteDirectory::remove_binding(std::string_view aor, std::string_view identity) {
+  if (auto r = join_batch(); !r) {
+    return tl::unexpected(r.error());
+  }
   auto& statement = statements_.remove_binding.bind(1, aor).bind(2, identity);
   if (auto r = statement.run(); !r) {
     return tl::unexpected(r.error());
@@ -231,6 +268,9 @@ Result<bool> SqliteDirectory::remove_binding(std::string_view aor, std::string_v
 }
 
 Result<std::size_t> SqliteDirectory::remove_bindings(std::string_view aor) {
+  if (auto r = join_batch(); !r) {
+    return tl::unexpected(r.error());
+  }
   auto& statement = statements_.remove_bindings.bind(1, aor);
   if (auto r = statement.run(); !r) {
     return tl::unexpected(r.error());
@@ -262,6 +302,9 @@ Result<std::vector<std::string>> SqliteDirectory::owners_of(std::string_view aor
 }
 
 Result<std::size_t> SqliteDirectory::purge_expired(UnixSeconds now) {
+  if (auto r = join_batch(); !r) {
+    return tl::unexpected(r.error());
+  }
   auto& statement = statements_.purge_expired.bind(1, seconds_of(now));
   if (auto r = statement.run(); !r) {
     return tl::unexpected(r.error());
@@ -283,6 +326,9 @@ Result<std::size_t> SqliteDirectory::count_bindings(UnixSeconds now) {
 
 Result<std::string> SqliteDirectory::keep_secret(std::string_view name,
                                                  std::string_view candidate) {
+  if (auto r = join_batch(); !r) {
+    return tl::unexpected(r.error());
+  }
   // INSERT OR IGNORE keeps the first value; the SELECT reads whichever won.
   if (auto r = statements_.add_secret.bind(1, name).bind(2, candidate).run(); !r) {
     return tl::unexpected(r.error());

@@ -1,6 +1,8 @@
 // SqliteDirectory: the embedded Directory backend, one SQLite file in WAL mode
 // (https://sqlite.org/wal.html) so the `user` subcommand can write while the relay reads.
-// The schema is versioned with PRAGMA user_version and migrated forward on open.
+// The schema is versioned with PRAGMA user_version and migrated forward on open. Writes in
+// a batch (Directory::begin_batch) share one BEGIN IMMEDIATE ... COMMIT: one WAL commit and
+// one round of file locks for a whole wake-up's REGISTERs instead of one per binding.
 #pragma once
 
 #include "relay_server/store/directory.h"
@@ -32,6 +34,8 @@ public:
   Result<std::size_t> purge_expired(UnixSeconds now) override;
   Result<std::size_t> count_bindings(UnixSeconds now) override;
   Result<std::string> keep_secret(std::string_view name, std::string_view candidate) override;
+  void begin_batch() override { batching_ = true; }
+  Result<void> end_batch() override;
 
 private:
   struct Statements {
@@ -43,8 +47,13 @@ private:
   SqliteDirectory(SqliteDatabase database, Statements statements)
       : database_(std::move(database)), statements_(std::move(statements)) {}
 
+  // Opens the batch's transaction before its first write; nothing outside a batch.
+  Result<void> join_batch();
+
   SqliteDatabase database_;
   Statements statements_;
+  bool batching_ = false;
+  bool in_transaction_ = false;
 };
 
 }  // namespace tipring::relay
