@@ -59,7 +59,9 @@ void LinePort::exchange(pots::Samples from_phone, pots::MutableSamples to_phone,
     }
   }
   if (it != calls_.end() && it->second.audio) {
-    it->second.audio->send(from_phone);
+    // A keypad tone going out as an RFC 4733 event is not sent in-band as well.
+    const bool digit = controller_.digit_on_uplink() && from_phone.size() <= silence_.size();
+    it->second.audio->send(digit ? std::span(silence_).first(from_phone.size()) : from_phone);
     it->second.audio->receive(call_block_);
   } else {
     call_block_.fill(0);
@@ -113,6 +115,12 @@ void LinePort::resume(pots::LineCallId id) {
   }
 }
 
+void LinePort::send_digit(pots::LineCallId id, char key) {
+  if (Call* call = call_of(id)) {
+    call->sendDtmf(QString(QChar::fromLatin1(key)));  // RFC 4733, or SIP INFO without it
+  }
+}
+
 // --- calls ---
 
 pots::LineCallId LinePort::adopt(Call* call) {
@@ -123,6 +131,14 @@ pots::LineCallId LinePort::adopt(Call* call) {
       Qt::QueuedConnection);
   connect(
       call, &Call::answered, this, [this, id] { controller_.on_call_answered(id, steady_now()); },
+      Qt::QueuedConnection);
+  connect(
+      call, &Call::dtmfReceived, this,
+      [this, id](const QString& digit) {
+        if (!digit.isEmpty()) {
+          controller_.on_call_digit(id, digit.front().toLatin1(), steady_now());
+        }
+      },
       Qt::QueuedConnection);
   connect(
       call, &Call::ended, this,

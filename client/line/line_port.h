@@ -1,8 +1,9 @@
 // LinePort: one analog line of the softphone, the adapter between pots::LineController (the
 // ATA's logic, sans-Qt) and the client core — an Account places and receives the calls, each
-// Call's media session carries the line's 8 kHz audio through a LineCallDevice. Whoever sits
-// on the far side of the line (the emulated telephone, a USB phone) calls set_loop_closed()
-// and exchange() and reads voltage(); the port keeps the controller's timers.
+// Call's media session carries the line's 8 kHz audio through a LineCallDevice, and digits
+// travel through the Call's DTMF API (RFC 4733 events, SIP INFO as the fallback) both ways.
+// Whoever sits on the far side of the line (the emulated telephone, a USB phone) calls
+// set_loop_closed() and exchange() and reads voltage(); the port keeps the controller's timers.
 #pragma once
 
 #include "client/line/line_call_audio.h"
@@ -70,6 +71,7 @@ private:
   void hang_up(pots::LineCallId id) override;
   void hold(pots::LineCallId id) override;
   void resume(pots::LineCallId id) override;
+  void send_digit(pots::LineCallId id, char key) override;
 
   pots::LineCallId adopt(Call* call);
   void claim_audio(PortCall& port_call);
@@ -83,6 +85,7 @@ private:
   pots::LineCallId next_id_ = 1;
   std::optional<pots::LineCallId> bridged_;
   std::array<std::int16_t, LineCallAudio::kBlock8k> call_block_{};
+  const std::array<std::int16_t, LineCallAudio::kBlock8k> silence_{};
 };
 
 // What a caller-ID display can show for a SIP caller: the URI's user part as the number,

@@ -56,6 +56,9 @@ public:
   void process(Samples in, std::vector<DtmfDigit>& out);
   // The key being received now, or '\0'.
   [[nodiscard]] char current_key() const { return current_; }
+  // A key seen in the latest window but not yet long enough to report, or '\0': lets a
+  // caller keep a tone that is about to become a digit off an in-band path early.
+  [[nodiscard]] char candidate_key() const { return run_key_; }
   [[nodiscard]] std::int64_t samples_consumed() const { return consumed_; }
 
 private:

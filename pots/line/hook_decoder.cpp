@@ -3,6 +3,14 @@
 #include <algorithm>
 
 namespace tipring::pots {
+namespace {
+// More than a block's worth of loop changes (a flash is two, a pulsed digit one event).
+constexpr std::size_t kEventRoom = 16;
+}  // namespace
+
+HookDecoder::HookDecoder(HookSettings settings) : settings_(settings) {
+  events_.reserve(kEventRoom);
+}
 
 void HookDecoder::on_loop(bool closed, TimePoint now) {
   on_timer(now);
@@ -97,8 +105,14 @@ void HookDecoder::push_event(HookEvent::Kind kind, TimePoint at, char digit) {
 
 std::vector<HookEvent> HookDecoder::take_events() {
   std::vector<HookEvent> out;
-  out.swap(events_);
+  take_events(out);
   return out;
+}
+
+void HookDecoder::take_events(std::vector<HookEvent>& out) {
+  // Copy rather than swap, so events_ keeps its reserved room for the next digit.
+  out.assign(events_.begin(), events_.end());
+  events_.clear();
 }
 
 }  // namespace tipring::pots

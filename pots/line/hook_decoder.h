@@ -31,13 +31,15 @@ struct HookEvent {
 
 class HookDecoder {
 public:
-  explicit HookDecoder(HookSettings settings = {}) : settings_(settings) {}
+  explicit HookDecoder(HookSettings settings = {});
 
   // The loop as the line sees it now (closed = current flows).
   void on_loop(bool closed, TimePoint now);
   void on_timer(TimePoint now);
   [[nodiscard]] std::optional<TimePoint> next_deadline() const;
   std::vector<HookEvent> take_events();
+  // Moves the pending events into `out` (cleared first); no allocation while `out` has room.
+  void take_events(std::vector<HookEvent>& out);
   [[nodiscard]] bool off_hook() const { return off_hook_; }
 
 private:

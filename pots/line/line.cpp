@@ -11,9 +11,16 @@ double elapsed_ms(TimePoint from, TimePoint to) {
 Duration from_ms(double ms) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(ms));
 }
+// Room for a block's events (a digit, a hook change, ring on/off) without growing.
+constexpr std::size_t kEventRoom = 16;
 }  // namespace
 
-Line::Line(LineSettings settings) : settings_(settings), hook_(settings.hook) {}
+Line::Line(LineSettings settings)
+    : settings_(settings), hook_(settings.hook), far_end_digits_(settings.far_end_digits) {
+  dtmf_digits_.reserve(kEventRoom);
+  hook_events_.reserve(kEventRoom);
+  events_.reserve(kEventRoom);
+}
 
 void Line::set_loop_closed(bool closed, TimePoint now) {
   on_timer(now);
@@ -72,6 +79,13 @@ void Line::cancel_queued_samples() {
 void Line::render_to_phone(Samples call_audio, MutableSamples out) {
   tones_.render(out);
   mix_into(out, call_audio);
+  for (std::size_t at = 0; at < out.size() && far_end_digits_.busy();) {
+    const auto n = std::min(out.size() - at, digit_scratch_.size());
+    const MutableSamples part(digit_scratch_.data(), n);
+    far_end_digits_.render(part);
+    mix_into(out.subspan(at, n), part);
+    at += n;
+  }
   std::size_t at = 0;
   while (at < out.size() && !bursts_.empty()) {
     const auto& burst = bursts_.front();
@@ -131,7 +145,8 @@ void Line::on_timer(TimePoint now) {
 }
 
 void Line::collect_hook_events() {
-  for (const auto& e : hook_.take_events()) {
+  hook_.take_events(hook_events_);
+  for (const auto& e : hook_events_) {
     LineEvent event{LineEvent::Kind::kOffHook, e.at};
     switch (e.kind) {
       case HookEvent::Kind::kOffHook:
@@ -160,8 +175,14 @@ void Line::collect_hook_events() {
 
 std::vector<LineEvent> Line::take_events() {
   std::vector<LineEvent> out;
-  out.swap(events_);
+  take_events(out);
   return out;
+}
+
+void Line::take_events(std::vector<LineEvent>& out) {
+  // Copy rather than swap: events_ keeps its reserved room for the next block.
+  out.assign(events_.begin(), events_.end());
+  events_.clear();
 }
 
 }  // namespace tipring::pots

@@ -8,12 +8,15 @@
 
 #include "pots/dsp/signal.h"
 #include "pots/dtmf/dtmf_detector.h"
+#include "pots/dtmf/dtmf_generator.h"
 #include "pots/line/hook_decoder.h"
 #include "pots/tones/tone_plan.h"
 #include "pots/tones/tone_player.h"
 
+#include <array>
 #include <deque>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace tipring::pots {
@@ -23,6 +26,8 @@ struct LineSettings {
   double battery_volts = -48.0;   // on-hook tip-ring voltage
   double loop_current_ma = 25.0;  // off-hook (detected above ~10 mA)
   double ring_volts_rms = 90.0;   // NA; about 75 V elsewhere
+  // How digits from the far end (RFC 4733 events) sound on the line: a keypad's tones.
+  DtmfToneSettings far_end_digits;
 };
 
 struct LineEvent {
@@ -56,23 +61,36 @@ public:
   void stop_ringing(TimePoint now);
   [[nodiscard]] bool ringing() const { return ring_.has_value(); }
   void set_polarity_reversed(bool reversed) { reversed_ = reversed; }
+  [[nodiscard]] bool polarity_reversed() const { return reversed_; }
   // Open-loop disconnect (CPC): no battery for `length`; hook changes are not seen then.
   void disconnect_for(Duration length, TimePoint now);
+  [[nodiscard]] bool disconnected() const { return disconnected_until_.has_value(); }
   void play_tone(const ToneSignal& signal) { tones_.play(signal); }
   void stop_tone() { tones_.stop(); }
   // One-shot signal samples (caller ID bursts, DTMF CLIP), played after what is queued.
   void queue_samples(std::vector<std::int16_t> samples);
   // Drops queued one-shot samples (an answer cuts a caller-ID burst off).
   void cancel_queued_samples();
+  // Plays DTMF keys towards the telephone (digits the far end sent as RFC 4733 events).
+  void play_digits(std::string_view keys) { far_end_digits_.queue(keys); }
 
   // Audio towards the telephone: call audio plus the line's own signals.
   void render_to_phone(Samples call_audio, MutableSamples out);
   // Audio from the telephone (DTMF is detected here). Block ends at `now`.
   void receive_from_phone(Samples phone_audio, TimePoint now);
 
+  // A DTMF tone from the telephone is on the line now (reported as a digit or about to be):
+  // the caller keeps it off the in-band path when the digit travels as an event.
+  [[nodiscard]] bool dtmf_on_uplink() const {
+    return hook_.off_hook() && (dtmf_.candidate_key() != 0 || dtmf_.current_key() != 0);
+  }
+
   void on_timer(TimePoint now);
   [[nodiscard]] std::optional<TimePoint> next_deadline() const;
   std::vector<LineEvent> take_events();
+  // Moves the pending events into `out` (cleared first). The per-digit path allocates
+  // nothing as long as `out` keeps its room (reserve it once).
+  void take_events(std::vector<LineEvent>& out);
   [[nodiscard]] bool off_hook() const { return hook_.off_hook(); }
 
 private:
@@ -95,6 +113,9 @@ private:
   std::size_t burst_at_ = 0;
   DtmfDetector dtmf_;
   std::vector<DtmfDigit> dtmf_digits_;
+  DtmfGenerator far_end_digits_;
+  std::array<std::int16_t, 160> digit_scratch_{};
+  std::vector<HookEvent> hook_events_;
   std::vector<LineEvent> events_;
 };
 

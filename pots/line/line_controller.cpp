@@ -46,6 +46,8 @@ std::string_view line_state_name(LineState state) {
       return "reorder";
     case LineState::kHowler:
       return "howler";
+    case LineState::kDisconnect:
+      return "disconnect";
   }
   return "?";
 }
@@ -55,7 +57,9 @@ LineController::LineController(LineTelephony& telephony, LineControllerSettings 
     : telephony_(telephony),
       settings_(std::move(settings)),
       line_(line),
-      matcher_(parse_or_fallback(settings_.digit_map), settings_.dial) {}
+      matcher_(parse_or_fallback(settings_.digit_map), settings_.dial) {
+  line_events_.reserve(16);
+}
 
 Result<void> LineController::validate(const LineControllerSettings& settings) {
   auto map = DigitMap::parse(settings.digit_map);
@@ -93,7 +97,8 @@ void LineController::render_to_phone(Samples call_audio, MutableSamples out) {
 }
 
 void LineController::process_line_events() {
-  for (const auto& event : line_.take_events()) {
+  line_.take_events(line_events_);
+  for (const auto& event : line_events_) {
     switch (event.kind) {
       case LineEvent::Kind::kOffHook:
         on_off_hook(event.at);
@@ -119,6 +124,7 @@ void LineController::process_line_events() {
 void LineController::on_off_hook(TimePoint at) {
   off_hook_ = true;
   caller_id_at_.reset();
+  cancel_pre_ring(at);
   line_.cancel_queued_samples();  // an answer during the caller-ID burst cuts it off
   if (ringing_for_) {
     const LineCallId id = *ringing_for_;
@@ -141,6 +147,7 @@ void LineController::on_on_hook(TimePoint at) {
   line_.stop_tone();
   line_.set_polarity_reversed(false);
   howler_at_.reset();
+  reorder_at_.reset();
   stop_call_waiting();
   // The call on the line ends; a call on hold or waiting rings the line back.
   for (auto it = calls_.begin(); it != calls_.end();) {
@@ -220,8 +227,15 @@ void LineController::on_digit(char key, TimePoint at) {
     call_waiting_id_->on_key(key);  // the telephone's ACK, not a dialled digit
     return;
   }
+  if (state_ == LineState::kTalking) {
+    // Keypad or rotary, the far end gets the digit as an event (in-band otherwise).
+    if (const auto call = connected_call(); call && settings_.digits_as_events) {
+      telephony_.send_digit(*call, key);
+    }
+    return;
+  }
   if (state_ != LineState::kDialTone && state_ != LineState::kDialing) {
-    return;  // during a call the digits travel in-band with the audio
+    return;
   }
   if (state_ == LineState::kDialTone) {
     line_.stop_tone();
@@ -239,8 +253,7 @@ void LineController::on_ring_off(TimePoint at) {
     return;  // a recall ring carries no caller ID
   }
   // Only a silent interval long enough for the whole burst (short double-ring gaps are not).
-  const auto message = encode_caller_id(call->caller, settings_.caller_id_format);
-  const auto bits = fsk_burst_bits(message, settings_.type1_burst);
+  const auto bits = fsk_burst_bits(after_ring_message(call->caller), after_ring_burst());
   const double burst_ms = static_cast<double>(bits.size()) * 1000.0 / 1200.0;
   const double elapsed = elapsed_ms(ring_started_, at);
   const double silence_ms = settings_.plan.ring.next_change_after(elapsed) - elapsed;
@@ -319,6 +332,10 @@ void LineController::on_call_failed(LineCallId id, int status, TimePoint now) {
   }
   const auto was = call->status;
   remove(id);
+  if (was == LineCall::Status::kConnected && off_hook_) {
+    far_end_left_line(now);  // failed after the answer (media timeout, a dead dialog)
+    return;
+  }
   if (was == LineCall::Status::kOutgoing || was == LineCall::Status::kAlerting) {
     if (off_hook_) {
       if (is_busy_status(status)) {
@@ -340,12 +357,36 @@ void LineController::on_call_ended(LineCallId id, TimePoint now) {
   const bool was_on_line = call->status == LineCall::Status::kConnected;
   remove(id);
   if (was_on_line && off_hook_) {
-    line_.set_polarity_reversed(false);
-    stop_call_waiting();
-    give_signal(LineState::kReorder, ProgressTone::kReorder, now);
+    far_end_left_line(now);
     return;
   }
   after_call_gone(now);
+}
+
+void LineController::on_call_digit(LineCallId id, char key, TimePoint /*now*/) {
+  if (connected_call() == id) {
+    line_.play_digits(std::string_view(&key, 1));
+  }
+}
+
+bool LineController::digit_on_uplink() const {
+  return settings_.digits_as_events && state_ == LineState::kTalking && line_.dtmf_on_uplink();
+}
+
+// The call on the line is gone from the far end: an open loop tells the telephone (an
+// answering machine or a modem hangs up on it), then reorder. A call still on hold or
+// waiting keeps the loop: the flash or a hang-up brings it back.
+void LineController::far_end_left_line(TimePoint now) {
+  line_.set_polarity_reversed(false);
+  stop_call_waiting();
+  if (!calls_.empty() || settings_.disconnect_length <= Duration::zero()) {
+    give_signal(LineState::kReorder, ProgressTone::kReorder, now);
+    return;
+  }
+  line_.stop_tone();
+  line_.disconnect_for(settings_.disconnect_length, now);
+  state_ = LineState::kDisconnect;
+  reorder_at_ = now + settings_.disconnect_length;
 }
 
 // The line's view after a call vanished that was not on the line (waiting, held, ringing).
@@ -356,6 +397,7 @@ void LineController::after_call_gone(TimePoint now) {
   if (ringing_for_ && !find(*ringing_for_)) {
     ringing_for_.reset();
     caller_id_at_.reset();
+    cancel_pre_ring(now);
     line_.stop_ringing(now);
     line_.cancel_queued_samples();
     state_ = LineState::kIdle;
@@ -385,8 +427,63 @@ void LineController::ring_for(LineCall& call, TimePoint now) {
   ring_started_ = now;
   caller_id_sent_ = false;
   caller_id_at_.reset();
-  line_.start_ringing(settings_.plan.ring, now);
   state_ = LineState::kRinging;
+  if (settings_.caller_id && sent_before_ringing(settings_.caller_id_variant) &&
+      call.status == LineCall::Status::kIncoming) {
+    start_pre_ring(call, now);
+    return;
+  }
+  line_.start_ringing(settings_.plan.ring, now);
+}
+
+// --- caller ID variants ---
+
+std::vector<std::uint8_t> LineController::after_ring_message(const CallerId& caller) const {
+  // EN 300 659-3's call set-up message has the MDMF layout; SDMF is Telcordia's alone.
+  return encode_caller_id(caller, settings_.caller_id_variant == CallerIdVariant::kTelcordiaType1
+                                      ? settings_.caller_id_format
+                                      : CallerIdFormat::kMdmf);
+}
+
+FskBurstSettings LineController::after_ring_burst() const {
+  return settings_.caller_id_variant == CallerIdVariant::kTelcordiaType1
+             ? settings_.type1_burst
+             : fsk_burst_for(settings_.caller_id_variant);
+}
+
+void LineController::start_pre_ring(const LineCall& call, TimePoint now) {
+  caller_id_sent_ = true;  // the first ring's silent interval carries nothing more
+  pre_ring_ = plan_pre_ring_caller_id(settings_.caller_id_variant, call.caller, settings_.pre_ring);
+  pre_ring_next_ = 0;
+  pre_ring_started_ = now;
+  run_pre_ring(now);
+}
+
+// Plays the plan's steps that are due, each at its own instant.
+void LineController::run_pre_ring(TimePoint now) {
+  while (pre_ring_ && pre_ring_next_ < pre_ring_->steps.size()) {
+    const PreRingStep step = pre_ring_->steps[pre_ring_next_];
+    const TimePoint at = pre_ring_started_ + step.at;
+    if (at > now) {
+      return;
+    }
+    ++pre_ring_next_;
+    play_pre_ring_step(step.action, *pre_ring_, settings_.pre_ring, settings_.plan.ring, line_, at);
+    if (step.action == PreRingStep::Action::kRing) {
+      pre_ring_.reset();
+      ring_started_ = at;
+    }
+  }
+}
+
+void LineController::cancel_pre_ring(TimePoint now) {
+  if (!pre_ring_) {
+    return;
+  }
+  pre_ring_.reset();
+  line_.stop_tone();
+  line_.stop_ringing(now);
+  line_.set_polarity_reversed(false);
 }
 
 void LineController::start_call_waiting(LineCall& call, TimePoint now) {
@@ -453,8 +550,15 @@ void LineController::on_timer(TimePoint now) {
     caller_id_at_.reset();
     caller_id_sent_ = true;
     if (const LineCall* call = ringing_for_ ? find(*ringing_for_) : nullptr) {
-      line_.queue_samples(render_fsk_burst(
-          encode_caller_id(call->caller, settings_.caller_id_format), settings_.type1_burst));
+      line_.queue_samples(render_fsk_burst(after_ring_message(call->caller), after_ring_burst()));
+    }
+  }
+  run_pre_ring(now);
+  if (reorder_at_ && *reorder_at_ <= now) {
+    const TimePoint at = *reorder_at_;
+    reorder_at_.reset();
+    if (off_hook_ && state_ == LineState::kDisconnect) {
+      give_signal(LineState::kReorder, ProgressTone::kReorder, at);
     }
   }
   if (call_waiting_tone_at_ && *call_waiting_tone_at_ <= now) {
@@ -486,6 +590,10 @@ std::optional<TimePoint> LineController::next_deadline() const {
   consider(caller_id_at_);
   consider(call_waiting_tone_at_);
   consider(howler_at_);
+  consider(reorder_at_);
+  if (pre_ring_ && pre_ring_next_ < pre_ring_->steps.size()) {
+    consider(pre_ring_started_ + pre_ring_->steps[pre_ring_next_].at);
+  }
   return next;
 }
 

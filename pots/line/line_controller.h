@@ -1,17 +1,21 @@
 // LineController: the logic of an analog telephone adapter (ATA) on one Line. Off-hook gives
 // dial tone (stutter dial tone while a message waits), DTMF and pulse digits go through the
-// dial plan (RFC 3435 §2.1.5 digit map) into a call; an incoming call rings the line with the
-// plan's cadence and GR-30-CORE type 1 caller ID after the first ring, and off-hook answers
-// it (ring trip); hook flash answers a waiting call (call-waiting tone + type 2 caller ID),
-// swaps two calls or holds one for a second; failures give busy or reorder, an abandoned
-// off-hook the howler. Sans-IO on an injected clock: the telephony side (the client core's
-// calls) sits behind LineTelephony and reports back through the on_call_* methods.
+// dial plan (RFC 3435 §2.1.5 digit map) into a call, and during the call travel to the far
+// end as RFC 4733 events while the far end's events play on the line as DTMF; an incoming
+// call rings the line with the plan's cadence and on-hook caller ID in the chosen variant
+// (GR-30-CORE type 1, EN 300 659-1 after the first ring / line reversal + DT-AS / RP-AS,
+// DTMF), and off-hook answers it (ring trip); hook flash answers a waiting call
+// (call-waiting tone + type 2 caller ID), swaps two calls or holds one for a second; the far
+// end hanging up opens the loop (CPC) then gives reorder, failures give busy or reorder, an
+// abandoned off-hook the howler. Sans-IO on an injected clock: the telephony side (the
+// client core's calls) sits behind LineTelephony and reports back through on_call_*.
 #pragma once
 
 #include "pots/caller_id/caller_id_message.h"
 #include "pots/caller_id/caller_id_transmitter.h"
 #include "pots/dial_plan/dial_plan_matcher.h"
 #include "pots/line/line.h"
+#include "pots/line/on_hook_caller_id.h"
 #include "pots/tones/tone_plan.h"
 
 #include <cstdint>
@@ -38,6 +42,9 @@ public:
   virtual void hang_up(LineCallId call) = 0;
   virtual void hold(LineCallId call) = 0;
   virtual void resume(LineCallId call) = 0;
+  // A digit the telephone dialled during the call, for the far end (RFC 4733 telephone-event,
+  // SIP INFO where the call has none). Called on the line's audio path: must not block.
+  virtual void send_digit(LineCallId /*call*/, char /*key*/) {}
 };
 
 struct LineControllerSettings {
@@ -46,29 +53,39 @@ struct LineControllerSettings {
   std::string digit_map = "(911|112|*xx|[2-9]xxxxxx|1[2-9]xxxxxxxxx|011x.T|x.T)";
   DialPlanSettings dial;
   bool caller_id = true;
-  CallerIdFormat caller_id_format = CallerIdFormat::kMdmf;
+  CallerIdVariant caller_id_variant = CallerIdVariant::kTelcordiaType1;
+  CallerIdFormat caller_id_format = CallerIdFormat::kMdmf;  // type 1 only; ETSI sends MDMF
   FskBurstSettings type1_burst = kType1Burst;
-  // GR-30-CORE: start at least 500 ms after the first ring, end 200 ms before the second.
+  // After the first ring (GR-30-CORE: at least 500 ms after it, ending 200 ms before the
+  // second; EN 300 659-1: 500-2000 ms after it).
   Duration caller_id_delay = std::chrono::milliseconds(600);
+  PreRingTimings pre_ring;  // the variants sent before ringing
   bool call_waiting = true;
   Duration call_waiting_repeat = std::chrono::seconds(10);
   // Busy, reorder or a dead dial plan for this long: the off-hook warning (howler).
   Duration off_hook_warning = std::chrono::seconds(30);
   // Answer supervision: reverse the battery while an outgoing call is answered.
   bool reverse_polarity_on_answer = false;
+  // Digits dialled during a call go out as events (and their tones stay off the in-band
+  // path); false leaves them in-band only, as a plain analog line would.
+  bool digits_as_events = true;
+  // Open-loop disconnect (CPC) when the far end hangs up, before reorder; zero for none.
+  // Several hundred ms (reference/telephony.md); 800 ms is the usual ATA default.
+  Duration disconnect_length = std::chrono::milliseconds(800);
 };
 
 enum class LineState {
-  kIdle,      // on-hook, nothing to do
-  kRinging,   // on-hook, an incoming (or recalled held) call rings the line
-  kDialTone,  // off-hook, waiting for the first digit
-  kDialing,   // off-hook, digits collected, the dial plan waits for more
-  kCalling,   // a call was placed; the far end has not rung yet
-  kRingback,  // the far end rings
-  kTalking,   // a call's audio is bridged to the line
-  kBusy,      // busy tone (486/600)
-  kReorder,   // reorder tone (other failures, unallocated number, far end hung up)
-  kHowler,    // off-hook warning after an abandoned off-hook
+  kIdle,        // on-hook, nothing to do
+  kRinging,     // on-hook, an incoming (or recalled held) call rings the line
+  kDialTone,    // off-hook, waiting for the first digit
+  kDialing,     // off-hook, digits collected, the dial plan waits for more
+  kCalling,     // a call was placed; the far end has not rung yet
+  kRingback,    // the far end rings
+  kTalking,     // a call's audio is bridged to the line
+  kBusy,        // busy tone (486/600)
+  kReorder,     // reorder tone (other failures, unallocated number, far end hung up)
+  kHowler,      // off-hook warning after an abandoned off-hook
+  kDisconnect,  // open loop (CPC) after the far end hung up; reorder follows
 };
 std::string_view line_state_name(LineState state);
 
@@ -94,6 +111,11 @@ public:
   void on_call_failed(LineCallId call, int status, TimePoint now);
   // Ended after the answer (the far end hung up).
   void on_call_ended(LineCallId call, TimePoint now);
+  // A digit the far end sent (RFC 4733 event or SIP INFO): played on the line as DTMF.
+  void on_call_digit(LineCallId call, char key, TimePoint now);
+  // The telephone's audio now carries a DTMF tone that goes to the far end as an event:
+  // the caller sends silence in-band instead, so the far end does not get the digit twice.
+  [[nodiscard]] bool digit_on_uplink() const;
 
   void set_message_waiting(bool waiting) { message_waiting_ = waiting; }
 
@@ -130,6 +152,12 @@ private:
   void start_call_waiting(LineCall& call, TimePoint now);
   void stop_call_waiting();
   void connect(LineCall& call);
+  void far_end_left_line(TimePoint now);
+  void start_pre_ring(const LineCall& call, TimePoint now);
+  void run_pre_ring(TimePoint now);
+  void cancel_pre_ring(TimePoint now);
+  [[nodiscard]] std::vector<std::uint8_t> after_ring_message(const CallerId& caller) const;
+  [[nodiscard]] FskBurstSettings after_ring_burst() const;
   void hang_up_all();
   void remove(LineCallId id);
   LineCall* find(LineCallId id);
@@ -150,9 +178,14 @@ private:
   bool caller_id_sent_ = false;
   std::optional<TimePoint> caller_id_at_;
   std::optional<TimePoint> howler_at_;
+  std::optional<TimePoint> reorder_at_;  // the end of an open-loop disconnect
+  std::optional<PreRingPlan> pre_ring_;
+  std::size_t pre_ring_next_ = 0;
+  TimePoint pre_ring_started_{};
   std::optional<TimePoint> call_waiting_tone_at_;
   std::optional<CallWaitingCallerIdSender> call_waiting_id_;
   std::vector<std::int16_t> scratch_;
+  std::vector<LineEvent> line_events_;  // reserved once: a digit costs no allocation
 };
 
 }  // namespace tipring::pots

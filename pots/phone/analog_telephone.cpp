@@ -1,5 +1,7 @@
 #include "pots/phone/analog_telephone.h"
 
+#include "pots/caller_id/dtmf_caller_id.h"
+
 #include <chrono>
 
 namespace tipring::pots {
@@ -15,7 +17,10 @@ AnalogTelephone::AnalogTelephone(LoopOutput loop, TelephoneSettings settings)
       keypad_(settings.keypad),
       on_hook_display_(settings.caller_id_standard, 20.0),
       off_hook_display_(settings.caller_id_standard, 10.0),
-      cas_(70.0, 90.0) {}
+      cas_(70.0, 90.0),
+      dt_as_(80.0, 130.0) {
+  clip_digits_.reserve(8);
+}
 
 void AnalogTelephone::set_loop(bool closed, TimePoint at) {
   if (loop_) {
@@ -94,10 +99,28 @@ std::optional<TimePoint> AnalogTelephone::next_deadline() const {
   return next;
 }
 
-void AnalogTelephone::on_line_voltage(const LineVoltage& voltage, TimePoint /*now*/) {
+void AnalogTelephone::on_line_voltage(const LineVoltage& voltage, TimePoint now) {
+  const bool battery = voltage.dc_volts != 0.0;
+  if (off_hook_ && battery_ && !battery) {
+    ++loop_current_drops_;
+  }
+  battery_ = battery;
+  // Normal battery is negative on ring; a flip while on hook announces caller-ID data.
+  const bool reversed = voltage.dc_volts > 0.0;
+  if (battery && reversed != reversed_) {
+    reversed_ = reversed;
+    if (reversed && !off_hook_) {
+      last_alert_ = CallerIdAlert::kLineReversal;
+    }
+  }
   const bool on = !off_hook_ && voltage.ring_volts_rms >= settings_.ringer_threshold_vrms;
   if (on && !ring_on_) {
     ++rings_;
+    ring_on_since_ = now;
+  }
+  if (!on && ring_on_ && !off_hook_ && now - ring_on_since_ <= settings_.ring_pulse_max) {
+    --rings_;  // too short for a ring: the ring-pulse alerting signal
+    last_alert_ = CallerIdAlert::kRingPulse;
   }
   ring_on_ = on;
 }
@@ -115,16 +138,54 @@ void AnalogTelephone::receive_from_line(Samples audio, TimePoint now) {
     }
     off_hook_display_.process(audio, messages_);
   } else {
+    alerts_.clear();
+    dt_as_.process(audio, alerts_);
+    if (!alerts_.empty()) {
+      last_alert_ = CallerIdAlert::kDualTone;
+    }
     on_hook_display_.process(audio, messages_);
+    receive_dtmf_caller_id(audio);
   }
   for (auto& m : messages_) {
     if (m.decoded) {
-      display_ = *m.decoded;
-      if (muted_) {
-        unmute_at_ = now + 50ms;  // data over: back to the conversation
-      }
+      show(*m.decoded, now);
     } else {
       ++caller_id_errors_;
+    }
+  }
+}
+
+void AnalogTelephone::show(const CallerId& caller, TimePoint now) {
+  display_ = caller;
+  if (muted_) {
+    unmute_at_ = now + 50ms;  // data over: back to the conversation
+  }
+}
+
+// DTMF caller ID: a start key (A or D for a number, B for a reason it is absent), digits,
+// and C (or #) to end; anything else on hook is ignored.
+void AnalogTelephone::receive_dtmf_caller_id(Samples audio) {
+  clip_digits_.clear();
+  clip_detector_.process(audio, clip_digits_);
+  constexpr std::size_t kMaxKeys = 32;
+  for (const auto& d : clip_digits_) {
+    if (d.key == 'A' || d.key == 'B' || d.key == 'D') {
+      clip_keys_.assign(1, d.key);
+      continue;
+    }
+    if (clip_keys_.empty()) {
+      continue;
+    }
+    clip_keys_ += d.key;
+    if (d.key == 'C' || d.key == '#') {
+      if (auto caller = decode_dtmf_caller_id(clip_keys_)) {
+        display_ = *caller;
+      } else {
+        ++caller_id_errors_;
+      }
+      clip_keys_.clear();
+    } else if (clip_keys_.size() > kMaxKeys) {
+      clip_keys_.clear();
     }
   }
 }

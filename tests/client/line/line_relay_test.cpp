@@ -2,17 +2,22 @@
 // logic), each line registered as an account with a real tipring-relay process on loopback.
 // A lifts the handset and hears dial tone, dials B's number by DTMF, B's telephone rings with
 // the cadence and shows A's caller ID decoded from the FSK by the telephone itself, B answers,
-// a tone from each handset microphone arrives at the other earpiece through the relay, A
-// hangs up, B hears reorder, hangs up, lifts again and hears dial tone. Handset audio goes
-// through audio::AudioDevice, the interface PortAudio sits behind in the product.
+// a tone from each handset microphone arrives at the other earpiece through the relay, keys
+// pressed on either telephone during the call reach the other call as RFC 4733 events and
+// play in the other earpiece as DTMF (once: the tone is kept off the in-band path), A hangs
+// up, B's line opens the loop (B's telephone sees its loop current drop) and gives reorder,
+// B hangs up, lifts again and hears dial tone. Handset audio goes through
+// audio::AudioDevice, the interface PortAudio sits behind in the product.
 #include "audio/dsp/resampler.h"
 #include "client/line/emulated_telephone.h"
 #include "client/line/line_port.h"
 #include "client/phone/phone.h"
+#include "pots/dtmf/dtmf_detector.h"
 #include "pots/tones/progress_tone_detector.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -88,6 +93,49 @@ std::optional<pots::ProgressTone> heard(const TestHandset::Shared& handset, std:
   std::vector<pots::ProgressToneEvent> events;
   detector.process(out, events);
   return detector.current();
+}
+
+// The DTMF keys in the earpiece from sample `from` on, as a listener's detector finds them.
+std::string keys_heard(const TestHandset::Shared& handset, std::size_t from) {
+  auto down = audio::Resampler::create(audio::kEngineRateHz, pots::kSampleRateHz);
+  if (!down) {
+    return "?";
+  }
+  std::span<const std::int16_t> in(handset.earpiece);
+  in = in.subspan(std::min(from, in.size()));
+  std::vector<std::int16_t> out(down->output_for(in.size()) + 16);
+  const auto done = down->process(in, out);
+  out.resize(done.produced);
+  pots::DtmfDetector detector;
+  std::vector<pots::DtmfDigit> digits;
+  detector.process(out, digits);
+  std::string keys;
+  for (const auto& d : digits) {
+    keys += d.key;
+  }
+  return keys;
+}
+
+// The digits a line's call received as events (RFC 4733 or INFO), in order, for as long as
+// `scope` lives.
+void collect_digits(Account& account, std::string& into, const QObject& scope) {
+  for (Call* call : account.calls()) {
+    if (!call->isEnded()) {
+      QObject::connect(call, &Call::dtmfReceived, &scope,
+                       [&into](const QString& digit) { into += digit.toStdString(); });
+    }
+  }
+}
+
+// The media stats of an account's live calls, for a failure message.
+std::string media_stats(const Account& account) {
+  std::string out;
+  for (const Call* call : account.calls()) {
+    if (!call->isEnded()) {
+      out += QJsonDocument(call->stats()).toJson(QJsonDocument::Compact).toStdString();
+    }
+  }
+  return out;
 }
 
 // Share of the power of the earpiece's last `ms` at `hz` (Goertzel over the whole span).
@@ -280,25 +328,54 @@ TEST_F(LineRelayTest, TwoTelephonesCallEachOtherThroughTheRelayLikeOnAnAnalogLin
   // Audio both ways: 1000 Hz from A's microphone, 1700 Hz from B's.
   a_.handset.mic_hz = 1000.0;
   b_.handset.mic_hz = 1700.0;
-  // Bounded wait for both media paths to settle (jitter buffers, the relay's latching).
-  spin_until(
+  // Once both media paths have settled (jitter buffers, the relay's latching), a whole
+  // second of each earpiece is the other side's tone and none of its own. Judged at the
+  // moment both hold rather than a fixed time later: on a loaded machine (ASan, a shared
+  // CI host) the event loop may stall and a later second can carry a concealed gap.
+  const bool both_ways = spin_until(
       [&] {
         return tone_share(b_.handset, 1000.0, 1000) > 0.5 &&
                tone_share(a_.handset, 1700.0, 1000) > 0.5;
       },
-      8000);
-  record_earpiece(a_.handset, a_.handset.earpiece.size(), 1000);
-  EXPECT_GT(tone_share(b_.handset, 1000.0, 1000), 0.5) << "B's earpiece hears A";
-  EXPECT_LT(tone_share(b_.handset, 1700.0, 1000), 0.05) << "and not itself";
-  EXPECT_GT(tone_share(a_.handset, 1700.0, 1000), 0.5) << "A's earpiece hears B";
-  EXPECT_LT(tone_share(a_.handset, 1000.0, 1000), 0.05);
+      10000);
+  EXPECT_TRUE(both_ways) << "B's earpiece hears A: " << tone_share(b_.handset, 1000.0, 1000)
+                         << ", A's earpiece hears B: " << tone_share(a_.handset, 1700.0, 1000)
+                         << "\nA's media: " << media_stats(*a_.account)
+                         << "\nB's media: " << media_stats(*b_.account);
+  EXPECT_LT(tone_share(b_.handset, 1700.0, 1000), 0.05) << "B does not hear itself";
+  EXPECT_LT(tone_share(a_.handset, 1000.0, 1000), 0.05) << "A does not hear itself";
   a_.handset.mic_hz = 0.0;
   b_.handset.mic_hz = 0.0;
 
-  // A hangs up: B hears reorder.
+  // Keys during the call: events to the other call, DTMF in the other earpiece, once.
+  std::string a_received;
+  std::string b_received;
+  const QObject digits_scope;
+  collect_digits(*a_.account, a_received, digits_scope);
+  collect_digits(*b_.account, b_received, digits_scope);
+  std::size_t b_mark = b_.handset.earpiece.size();
+  a_.telephone->pressKeys(QStringLiteral("159#"));
+  EXPECT_TRUE(spin_until([&] { return b_received.size() >= 4; }, 5000)) << b_received;
+  record_earpiece(b_.handset, b_mark, 1500);
+  EXPECT_EQ(b_received, "159#") << "B's call got A's digits as events";
+  EXPECT_EQ(keys_heard(b_.handset, b_mark), "159#") << "B hears each of A's digits once";
+  std::size_t a_mark = a_.handset.earpiece.size();
+  b_.telephone->pressKeys(QStringLiteral("*0D"));
+  EXPECT_TRUE(spin_until([&] { return a_received.size() >= 3; }, 5000)) << a_received;
+  record_earpiece(a_.handset, a_mark, 1500);
+  EXPECT_EQ(a_received, "*0D") << "A's call got B's digits as events";
+  EXPECT_EQ(keys_heard(a_.handset, a_mark), "*0D") << "A hears each of B's digits once";
+
+  // A hangs up: B's line opens the loop, then gives reorder.
   a_.telephone->hangUp();
+  // (The open loop lasts 800 ms: the telephone's counter is the robust witness of it, not
+  // a poll of the line's state.)
+  ASSERT_TRUE(spin_until([&] { return phone_b.loop_current_drops() == 1; }, 5000))
+      << pots::line_state_name(b_.port->state());
+  EXPECT_TRUE(phone_b.off_hook());
   ASSERT_TRUE(spin_until([&] { return b_.port->state() == pots::LineState::kReorder; }, 5000))
       << pots::line_state_name(b_.port->state());
+  EXPECT_TRUE(phone_b.loop_current());
   mark = b_.handset.earpiece.size();
   record_earpiece(b_.handset, mark, 2500);
   EXPECT_EQ(heard(b_.handset, mark), pots::ProgressTone::kReorder);

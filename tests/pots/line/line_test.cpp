@@ -1,6 +1,7 @@
 // The SLIC model on a fake clock: ringing and ring trip, polarity, disconnect, audio path.
 #include "pots/line/line.h"
 
+#include "pots/dtmf/dtmf_detector.h"
 #include "pots/dtmf/dtmf_generator.h"
 #include "pots/tones/tone_player.h"
 
@@ -163,6 +164,64 @@ TEST(Line, MixesGeneratedSignalsWithCallAudio) {
   for (std::size_t i = 0; i < 160; ++i) {
     EXPECT_EQ(out[i], dial[i] + (i < 100 ? 500 : 0)) << i;
   }
+}
+
+TEST(Line, FarEndDigitsPlayAsDtmfOverTheCallAudio) {
+  Line line;
+  line.play_digits("7*");
+  std::vector<std::int16_t> heard;
+  std::vector<std::int16_t> block(80);
+  for (int i = 0; i < 50; ++i) {
+    line.render_to_phone(std::vector<std::int16_t>(80, 0), block);
+    heard.insert(heard.end(), block.begin(), block.end());
+  }
+  DtmfDetector detector;
+  std::vector<DtmfDigit> digits;
+  detector.process(heard, digits);
+  ASSERT_EQ(digits.size(), 2U);
+  EXPECT_EQ(digits[0].key, '7');
+  EXPECT_EQ(digits[1].key, '*');
+}
+
+TEST(Line, ReportsAKeypadToneOnTheUplinkBeforeTheDigitIsConfirmed) {
+  Line line;
+  line.set_loop_closed(true, at_ms(0));
+  run_until(line, at_ms(50));
+  (void)line.take_events();
+  const auto tone = generate_dtmf("8", {});  // 100 ms on, 100 ms off
+  long ms = 50;
+  int blocks_before_digit = 0;
+  bool digit = false;
+  for (std::size_t at = 0; at < 800; at += 80) {  // the tone's 100 ms
+    ms += 10;
+    line.receive_from_phone(Samples(tone).subspan(at, 80), at_ms(ms));
+    digit = digit || !line.take_events().empty();
+    if (line.dtmf_on_uplink() && !digit) {
+      ++blocks_before_digit;
+    }
+  }
+  EXPECT_TRUE(digit);
+  EXPECT_GE(blocks_before_digit, 1) << "seen from its first windows, not only once confirmed";
+  for (std::size_t at = 800; at < tone.size(); at += 80) {  // the pause
+    ms += 10;
+    line.receive_from_phone(Samples(tone).subspan(at, 80), at_ms(ms));
+  }
+  EXPECT_FALSE(line.dtmf_on_uplink()) << "and not after the tone";
+}
+
+TEST(Line, TakeEventsIntoAReservedListKeepsItsRoom) {
+  Line line;
+  std::vector<LineEvent> events;
+  events.reserve(8);
+  const auto* storage = events.data();
+  line.set_loop_closed(true, at_ms(0));
+  run_until(line, at_ms(50));
+  line.take_events(events);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].kind, Kind::kOffHook);
+  EXPECT_EQ(events.data(), storage);
+  line.take_events(events);
+  EXPECT_TRUE(events.empty());
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "pots/caller_id/fsk.h"
 #include "pots/dtmf/dtmf_detector.h"
 #include "pots/dtmf/dtmf_generator.h"
+#include "pots/line/line.h"
+#include "pots/line/line_controller.h"
 #include "pots/tones/progress_tone_detector.h"
 #include "pots/tones/tone_player.h"
 #include "test_signals.h"
@@ -143,6 +145,73 @@ TEST(AudioPathAllocations, FskModulatorRenderAllocatesNothingOnceQueued) {
   }
   EXPECT_EQ(scope.count(), 0U);
   EXPECT_FALSE(modem.busy());
+}
+
+// The telephony side of the test below: counts what it is asked, allocating nothing.
+struct CountingTelephony final : LineTelephony {
+  int placed = 0;
+  int digits_sent = 0;
+  std::optional<LineCallId> place_call(const std::string& /*number*/) override {
+    ++placed;
+    return LineCallId{1};
+  }
+  void answer(LineCallId /*call*/) override {}
+  void reject(LineCallId /*call*/, int /*status*/) override {}
+  void hang_up(LineCallId /*call*/) override {}
+  void hold(LineCallId /*call*/) override {}
+  void resume(LineCallId /*call*/) override {}
+  void send_digit(LineCallId /*call*/, char /*key*/) override { ++digits_sent; }
+};
+
+// Issue 7: the line used to allocate once per detected digit (its event list was handed out
+// by swap and regrown). Every DTMF and pulse digit a talking line detects, up to the
+// controller handing it to the telephony side, now runs on storage reserved at start-up.
+TEST(AudioPathAllocations, LineAndControllerAllocateNothingPerDetectedDigitDuringACall) {
+  using namespace std::chrono_literals;
+  constexpr std::size_t kLineBlock = 80;  // 10 ms, the line's block
+  CountingTelephony telephony;
+  LineControllerSettings settings;
+  settings.digit_map = "(1xxx)";
+  LineController controller(telephony, settings);
+  TimePoint now{};
+  Buffer to_phone(kLineBlock);
+  const Buffer no_call(kLineBlock);
+  auto feed = [&](const Buffer& audio) {
+    for (std::size_t at = 0; at < audio.size(); at += kLineBlock) {
+      now += 10ms;
+      controller.on_timer(now);
+      controller.receive_from_phone(
+          Samples(audio).subspan(at, std::min(kLineBlock, audio.size() - at)), now);
+      controller.render_to_phone(no_call, to_phone);
+    }
+  };
+  // Off-hook, dial 1002, the far end answers: a call on the line (outside the scope).
+  controller.set_loop_closed(true, now);
+  feed(test::concat({test::silence_ms(200), generate_dtmf("1002", {}), test::silence_ms(200)}));
+  ASSERT_EQ(telephony.placed, 1);
+  controller.on_call_answered(1, now);
+  ASSERT_EQ(controller.state(), LineState::kTalking);
+  Buffer keys = test::concat({generate_dtmf("123A456B789C*0#D", {}), test::silence_ms(100)});
+  test::add_noise(keys, -40.0, 11);
+  const Buffer quiet = test::silence_ms(1000);
+
+  AllocationScope scope;
+  feed(keys);
+  // Two rotary digits ("2", "1") as loop breaks: 60 ms open, 40 ms closed.
+  for (const int pulses : {2, 1}) {
+    for (int i = 0; i < pulses; ++i) {
+      controller.set_loop_closed(false, now);
+      now += 60ms;
+      controller.on_timer(now);
+      controller.set_loop_closed(true, now);
+      now += 40ms;
+      controller.on_timer(now);
+    }
+    feed(quiet);
+  }
+  EXPECT_EQ(scope.count(), 0U);
+  EXPECT_EQ(telephony.digits_sent, 18);
+  EXPECT_EQ(controller.state(), LineState::kTalking);
 }
 
 }  // namespace
