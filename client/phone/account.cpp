@@ -396,7 +396,7 @@ void Account::on_event(const UaEvent& event) {
   }
   switch (event.kind) {
     case Kind::call_state_changed:
-      call->on_state_changed();
+      call->on_state_changed(event.state);
       break;
     case Kind::media_changed:
       call->on_media(*event.media);
