@@ -1,5 +1,8 @@
 #include "client/cli/password_source.h"
 
+#include "client/phone/password_store.h"
+
+#include <QEventLoop>
 #include <QFile>
 #include <QFileDevice>
 #include <cstdio>
@@ -97,6 +100,50 @@ PasswordResult read_password(const PasswordSource& source, const QString& accoun
   return {std::nullopt,
           QStringLiteral("no password: use --password-file or --password-env (a password is never "
                          "taken from the command line)")};
+}
+
+bool is_keychain_command(const char* first_argument) {
+  return first_argument != nullptr && std::string_view(first_argument) == "keychain";
+}
+
+int run_keychain_command(const QStringList& arguments, QIODevice& input, QTextStream& out,
+                         QTextStream& err, const QString& service) {
+  const QString usage = QStringLiteral(
+      "usage: tipring-cli keychain set ACCOUNT    (the password is read from standard input)\n"
+      "       tipring-cli keychain delete ACCOUNT");
+  if (arguments.size() != 2 ||
+      (arguments[0] != QLatin1String("set") && arguments[0] != QLatin1String("delete"))) {
+    err << usage << '\n';
+    return 2;
+  }
+  const QString key = keychain_key(arguments[1]);
+  PasswordStore store(service);
+  QEventLoop loop;
+  KeychainOutcome outcome;
+  const auto done = [&](const KeychainOutcome& o) {
+    outcome = o;
+    loop.quit();
+  };
+  if (arguments[0] == QLatin1String("set")) {
+    const QString password = first_line(input.readAll());
+    if (password.isEmpty()) {
+      err << "tipring-cli: no password on standard input\n";
+      return 2;
+    }
+    store.write(key, password, done);
+  } else {
+    store.remove(key, done);
+  }
+  loop.exec();  // the keychain always answers: a missing service is an error, not a hang
+  if (!outcome.ok()) {
+    err << "tipring-cli: " << outcome.error << '\n';
+    err.flush();
+    return 3;
+  }
+  out << (arguments[0] == QLatin1String("set") ? "stored" : "deleted") << " the password of " << key
+      << '\n';
+  out.flush();
+  return 0;
 }
 
 }  // namespace tipring::client
