@@ -170,6 +170,38 @@ TEST_F(ServerFailover, AServerAnswering503IsLeftForTheNextSrvTarget) {
       << renewed[0].toStdString();
 }
 
+// A server that never answers costs the REGISTER's Timer F (64·T1 = 32 s, real time here:
+// Account runs on the steady clock), then the next target registers at once.
+TEST_F(ServerFailover, AServerThatNeverAnswersIsLeftAfterTheTransactionTimesOut) {
+  QUdpSocket silent;  // bound, so nothing answers and no ICMP error either
+  ASSERT_TRUE(silent.bind(QHostAddress::LocalHost, 0));
+  Registrar working(200);
+  auto dns = std::make_shared<FakeDns>();
+  dns->srv_records["_sip._udp.tipring.test"] = {
+      {"sip1.tipring.test", silent.localPort(), 10, 0},
+      {"sip2.tipring.test", working.socket.localPort(), 20, 0}};
+  dns->hosts["sip1.tipring.test"] = {QHostAddress::LocalHost};
+  dns->hosts["sip2.tipring.test"] = {QHostAddress::LocalHost};
+  AccountSettings s;
+  s.aor = QStringLiteral("alice@tipring.test");
+  s.bind_address = QHostAddress::LocalHost;
+  s.keepalive_s = 0;
+  s.watch_network = false;
+  s.dns = dns;
+  auto account = Account::open(s, CallMediaFactory{});
+  ASSERT_TRUE(account) << account.error().describe();
+  QStringList renewed;
+  QObject::connect(account->get(), &Account::flowRenewed,
+                   [&](const QString& why) { renewed << why; });
+  (*account)->start();
+  ASSERT_TRUE(spin_until([&] { return (*account)->isRegistered(); }, 60000));
+  EXPECT_EQ(working.registers, 1);
+  ASSERT_EQ(renewed.size(), 1);
+  EXPECT_TRUE(renewed[0].contains(
+      QStringLiteral("server unreachable; trying 127.0.0.1:%1").arg(working.socket.localPort())))
+      << renewed[0].toStdString();
+}
+
 TEST_F(ServerFailover, TheLastServerFailingIsReportedAsTheAccountsFailure) {
   Registrar overloaded(503);
   auto dns = std::make_shared<FakeDns>();
