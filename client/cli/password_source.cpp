@@ -117,31 +117,34 @@ int run_keychain_command(const QStringList& arguments, QIODevice& input, QTextSt
     return 2;
   }
   const QString key = keychain_key(arguments[1]);
+  const bool set = arguments[0] == QLatin1String("set");
+  const QString password = set ? first_line(input.readAll()) : QString();
+  if (set && password.isEmpty()) {
+    err << "tipring-cli: no password on standard input\n";
+    return 2;
+  }
   PasswordStore store(service);
   QEventLoop loop;
-  KeychainOutcome outcome;
+  std::optional<KeychainOutcome> outcome;
   const auto done = [&](const KeychainOutcome& o) {
     outcome = o;
     loop.quit();
   };
-  if (arguments[0] == QLatin1String("set")) {
-    const QString password = first_line(input.readAll());
-    if (password.isEmpty()) {
-      err << "tipring-cli: no password on standard input\n";
-      return 2;
-    }
+  if (set) {
     store.write(key, password, done);
   } else {
     store.remove(key, done);
   }
-  loop.exec();  // the keychain always answers: a missing service is an error, not a hang
-  if (!outcome.ok()) {
-    err << "tipring-cli: " << outcome.error << '\n';
+  if (!outcome) {
+    loop.exec();  // the keychain always answers: a missing service is an error, not a hang
+  }
+  const KeychainOutcome result = outcome.value_or(KeychainOutcome{});
+  if (!result.ok()) {
+    err << "tipring-cli: " << result.error << '\n';
     err.flush();
     return 3;
   }
-  out << (arguments[0] == QLatin1String("set") ? "stored" : "deleted") << " the password of " << key
-      << '\n';
+  out << (set ? "stored" : "deleted") << " the password of " << key << '\n';
   out.flush();
   return 0;
 }
