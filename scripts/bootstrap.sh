@@ -17,7 +17,7 @@ build_pkgs=(
   clang-14 clang-format clang-tidy libfuzzer-14-dev libclang-rt-14-dev
 )
 lib_pkgs=(
-  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qtkeychain-qt6-dev libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qtkeychain-qt6-dev libsecret-1-0 libgl-dev
   portaudio19-dev libopus-dev libspeexdsp-dev libhidapi-dev
   libsqlite3-dev libhiredis-dev libtomlplusplus-dev libexpected-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -25,7 +25,7 @@ lib_pkgs=(
 # Independent peers, oracles and tools used by the tests and benchmarks only.
 test_pkgs=(
   libspandsp-dev sip-tester baresip kamailio kamailio-extra-modules kamailio-sqlite-modules kamailio-tls-modules
-  rtpengine-daemon redis-server
+  rtpengine-daemon redis-server dbus gnome-keyring libsecret-tools dnsmasq-base
   pulseaudio pulseaudio-utils sox espeak-ng tshark xvfb
   iproute2 nftables conntrack procps psmisc python3
 )

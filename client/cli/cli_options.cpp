@@ -54,6 +54,9 @@ void add_options(QCommandLineParser& parser) {
       {"password-file", "Read the password from the first line of this file.", "path"},
       {"password-env", "Read the password from this environment variable.", "name"},
       {"no-prompt", "Never prompt for a password on the terminal."},
+      {"password-keychain",
+       "Read the password from the OS keychain (stored there with\n"
+       "`tipring-cli keychain set ACCOUNT`, which reads it from standard input)."},
       {"bind", "Local address for the SIP and media sockets.", "ip"},
       {"register-expiry", "Requested registration lifetime in seconds (default 600).", "s"},
       {"keepalive", "NAT keepalive interval in seconds; 0 turns keepalives off (default 25).", "s"},
@@ -137,6 +140,7 @@ CliParseResult parse_cli(const QStringList& arguments) {
   o.password.file = parser.value("password-file");
   o.password.env_variable = parser.value("password-env");
   o.password.allow_prompt = !parser.isSet("no-prompt");
+  o.password.keychain = parser.isSet("password-keychain");
   o.bind_address = parser.value("bind");
   const QString keepalive_method = parser.value("keepalive-method").toLower();
   if (keepalive_method != QLatin1String("crlf") && keepalive_method != QLatin1String("options")) {

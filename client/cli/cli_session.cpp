@@ -34,6 +34,7 @@ void CliSession::start() {
   settings.aor = options_.account;
   settings.auth_user = options_.auth_user;
   settings.password = password_;
+  settings.password_in_keychain = options_.password.keychain;
   settings.proxy = options_.proxy;
   if (!options_.bind_address.isEmpty()) {
     settings.bind_address = QHostAddress(options_.bind_address);

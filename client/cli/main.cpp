@@ -8,6 +8,7 @@
 #include "client/cli/password_source.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <csignal>
@@ -73,6 +74,11 @@ int main(int argc, char* argv[]) {
 
   QTextStream out(stdout);
   QTextStream err(stderr);
+  if (is_keychain_command(argv[1])) {
+    QFile input;
+    (void)input.open(stdin, QIODevice::ReadOnly);
+    return run_keychain_command(QCoreApplication::arguments().mid(2), input, out, err);
+  }
   const CliParseResult parsed = parse_cli(QCoreApplication::arguments());
   if (!parsed.help_text.isEmpty()) {
     out << parsed.help_text << '\n';
@@ -83,7 +89,9 @@ int main(int argc, char* argv[]) {
     return kExitUsage;
   }
   const CliOptions& options = *parsed.options;
-  const PasswordResult password = read_password(options.password, options.account);
+  const PasswordResult password = options.password.keychain
+                                      ? PasswordResult{QString(), {}}  // the account reads it
+                                      : read_password(options.password, options.account);
   if (!password.password) {
     err << "tipring-cli: " << password.error << '\n';
     return kExitUsage;

@@ -1,5 +1,8 @@
 #include "client/cli/password_source.h"
 
+#include "client/phone/password_store.h"
+
+#include <QEventLoop>
 #include <QFile>
 #include <QFileDevice>
 #include <cstdio>
@@ -97,6 +100,53 @@ PasswordResult read_password(const PasswordSource& source, const QString& accoun
   return {std::nullopt,
           QStringLiteral("no password: use --password-file or --password-env (a password is never "
                          "taken from the command line)")};
+}
+
+bool is_keychain_command(const char* first_argument) {
+  return first_argument != nullptr && std::string_view(first_argument) == "keychain";
+}
+
+int run_keychain_command(const QStringList& arguments, QIODevice& input, QTextStream& out,
+                         QTextStream& err, const QString& service) {
+  const QString usage = QStringLiteral(
+      "usage: tipring-cli keychain set ACCOUNT    (the password is read from standard input)\n"
+      "       tipring-cli keychain delete ACCOUNT");
+  if (arguments.size() != 2 ||
+      (arguments[0] != QLatin1String("set") && arguments[0] != QLatin1String("delete"))) {
+    err << usage << '\n';
+    return 2;
+  }
+  const QString key = keychain_key(arguments[1]);
+  const bool set = arguments[0] == QLatin1String("set");
+  const QString password = set ? first_line(input.readAll()) : QString();
+  if (set && password.isEmpty()) {
+    err << "tipring-cli: no password on standard input\n";
+    return 2;
+  }
+  PasswordStore store(service);
+  QEventLoop loop;
+  std::optional<KeychainOutcome> outcome;
+  const auto done = [&](const KeychainOutcome& o) {
+    outcome = o;
+    loop.quit();
+  };
+  if (set) {
+    store.write(key, password, done);
+  } else {
+    store.remove(key, done);
+  }
+  if (!outcome) {
+    loop.exec();  // the keychain always answers: a missing service is an error, not a hang
+  }
+  const KeychainOutcome result = outcome.value_or(KeychainOutcome{});
+  if (!result.ok()) {
+    err << "tipring-cli: " << result.error << '\n';
+    err.flush();
+    return 3;
+  }
+  out << (set ? "stored" : "deleted") << " the password of " << key << '\n';
+  out.flush();
+  return 0;
 }
 
 }  // namespace tipring::client

@@ -28,12 +28,14 @@ sdp::LocalCapabilities capabilities_for(const QStringList& codecs) {
   return caps;
 }
 
-// An IP address for a host name or literal (RFC 3263 reduced to A records).
+QString bare_host(const QString& host) {
+  return host.startsWith('[') && host.endsWith(']') ? host.mid(1, host.size() - 2) : host;
+}
+
+// An IP address for a host literal, or for a name with an explicit port (RFC 3263 §4.2:
+// A/AAAA only).
 Result<QHostAddress> resolve_host(const QString& host) {
-  QString bare = host;
-  if (bare.startsWith('[') && bare.endsWith(']')) {
-    bare = bare.mid(1, bare.size() - 2);
-  }
+  const QString bare = bare_host(host);
   QHostAddress address;
   if (address.setAddress(bare)) {
     return address;
@@ -94,8 +96,10 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
   const bool stream = s.transport != sip::Transport::udp;
   QHostAddress first_hop;
   // RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise.
-  quint16 first_hop_port = s.transport == sip::Transport::tls ? 5061 : 5060;
+  quint16 first_hop_port = default_sip_port(s.transport);
   QString server_name = QString::fromStdString(aor.host);
+  std::optional<std::uint16_t> explicit_port = aor.port;
+  bool has_proxy = false;
   if (!s.proxy.isEmpty()) {
     QString proxy = s.proxy.trimmed();
     if (!proxy.startsWith(QLatin1String("sip:"))) {
@@ -105,17 +109,37 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
     if (!uri || uri->host.empty()) {
       return fail(kOpenRule, "--proxy '" + s.proxy.toStdString() + "' is not a SIP URI");
     }
-    auto address = resolve_host(QString::fromStdString(uri->host));
+    server_name = QString::fromStdString(uri->host);
+    explicit_port = uri->port;
+    has_proxy = true;
+  }
+  std::vector<ServerAddress> servers;
+  auto random = std::make_unique<SystemRandom>();
+  if (QHostAddress literal; !explicit_port && !literal.setAddress(bare_host(server_name))) {
+    // RFC 3263 §4: a name without a port is located through NAPTR, SRV and A/AAAA.
+    std::shared_ptr<DnsResolver> dns = s.dns ? s.dns : std::make_shared<SystemDnsResolver>();
+    servers = locate_servers(server_name, s.transport, *dns, *random);
+    if (servers.empty() && (has_proxy || stream)) {
+      return fail(kOpenRule, "cannot resolve '" + server_name.toStdString() + "'");
+    }
+    if (!servers.empty()) {
+      first_hop = servers.front().address;
+      first_hop_port = servers.front().port;
+      config.outbound_proxy =
+          sip::Peer{first_hop.toString().toStdString(), first_hop_port, s.transport};
+    }
+  } else if (has_proxy) {
+    auto address = resolve_host(server_name);
     if (!address) {
       return tl::unexpected(address.error());
     }
     first_hop = *address;
-    first_hop_port = uri->port.value_or(first_hop_port);
-    server_name = QString::fromStdString(uri->host);
+    first_hop_port = explicit_port.value_or(first_hop_port);
     config.outbound_proxy =
         sip::Peer{first_hop.toString().toStdString(), first_hop_port, s.transport};
-  } else if (auto address = resolve_host(QString::fromStdString(aor.host))) {
+  } else if (auto address = resolve_host(server_name)) {
     first_hop = *address;
+    first_hop_port = explicit_port.value_or(first_hop_port);
   } else if (stream) {
     return tl::unexpected(address.error());
   }
@@ -128,12 +152,12 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
         sip::Peer{first_hop.toString().toStdString(), first_hop_port, s.transport};
   }
 
-  auto random = std::make_unique<SystemRandom>();
   const QHostAddress bind = !s.bind_address.isNull() ? s.bind_address
                             : first_hop.isNull()     ? QHostAddress(QHostAddress::LocalHost)
                                                      : route_source(first_hop, first_hop_port);
   auto account =
       std::unique_ptr<Account>(new Account(nullptr, std::move(random), std::move(media_factory)));
+  account->servers_ = std::move(servers);
   account->first_hop_ = first_hop;
   account->first_hop_port_ = first_hop_port;
   account->fixed_bind_ = s.bind_address;
@@ -183,6 +207,10 @@ Result<std::unique_ptr<Account>> Account::open(const AccountSettings& s,
     config.registration = reg;
   }
   account->ua_ = std::make_unique<UserAgent>(std::move(config), *account->random_);
+  if (s.password_in_keychain) {
+    account->keychain_ = std::make_unique<PasswordStore>(s.keychain_service);
+    account->keychain_key_ = keychain_key(s.aor);
+  }
   return account;
 }
 
@@ -203,6 +231,10 @@ Account::~Account() {
 }
 
 void Account::start() {
+  if (keychain_) {
+    start_with_keychain_password();
+    return;
+  }
   started_ = true;
   if (watch_network_ && !network_) {
     set_network_change_source(std::make_unique<SystemNetworkWatch>());
@@ -213,6 +245,49 @@ void Account::start() {
   }
   ua_->start(steady_now());
   pump();
+}
+
+// The keychain answers asynchronously. Nothing has run on the core yet, so it is rebuilt
+// with the password (its authenticators take the password when they are made).
+void Account::start_with_keychain_password() {
+  keychain_->read(keychain_key_, [this](const KeychainOutcome& outcome) {
+    keychain_.release()->deleteLater();  // we are inside its job's signal
+    if (!outcome.ok()) {
+      keychain_error_ = outcome.error;
+      emit statusChanged();
+      emit registrationFailed(keychain_error_);
+      return;
+    }
+    UserAgentConfig config = ua_->config();
+    config.password = outcome.password.toStdString();
+    if (config.registration) {
+      config.registration->password = config.password;
+    }
+    ua_ = std::make_unique<UserAgent>(std::move(config), *random_);
+    start();
+  });
+}
+
+// RFC 3263 §4.3: a server that does not answer (a transaction timeout) or answers 503 is
+// left for the next one on the list, from a fresh flow. TCP/TLS flows keep their server.
+bool Account::fail_over(const QString& reason) {
+  const bool unanswered = reason == QLatin1String("server unreachable") ||
+                          reason == QLatin1String("server unavailable");
+  if (!unanswered || stream_ || server_ + 1 >= servers_.size()) {
+    return false;
+  }
+  const ServerAddress& failed = servers_[server_];
+  const ServerAddress& next = servers_[++server_];
+  first_hop_ = next.address;
+  first_hop_port_ = next.port;
+  ua_->set_outbound_proxy(
+      sip::Peer{next.address.toString().toStdString(), next.port, sip::Transport::udp});
+  renew_flow(QStringLiteral("%1 (%2:%3) %4; trying %5:%6")
+                 .arg(failed.name, failed.address.toString())
+                 .arg(failed.port)
+                 .arg(reason, next.address.toString())
+                 .arg(next.port));
+  return true;
 }
 
 void Account::set_network_change_source(std::unique_ptr<NetworkChangeSource> source) {
@@ -373,6 +448,9 @@ void Account::on_event(const UaEvent& event) {
         emit registered();
       }
       if (ua_->registration()->state() == RegistrationState::failed) {
+        if (fail_over(reason())) {
+          return;
+        }
         emit registrationFailed(reason());
       }
       was_registered_ = now_registered;
@@ -396,7 +474,7 @@ void Account::on_event(const UaEvent& event) {
   }
   switch (event.kind) {
     case Kind::call_state_changed:
-      call->on_state_changed();
+      call->on_state_changed(event.state);
       break;
     case Kind::media_changed:
       call->on_media(*event.media);
@@ -523,6 +601,9 @@ QString Account::aor() const {
 
 QString Account::state() const {
   const Registration* reg = ua_->registration();
+  if (!keychain_error_.isEmpty()) {
+    return QStringLiteral("failed");
+  }
   return reg == nullptr
              ? QStringLiteral("unregistered")
              : QString::fromLatin1(to_string(reg->state()).data(),
@@ -530,6 +611,9 @@ QString Account::state() const {
 }
 
 QString Account::reason() const {
+  if (!keychain_error_.isEmpty()) {
+    return keychain_error_;
+  }
   const Registration* reg = ua_->registration();
   return reg == nullptr ? QString() : QString::fromStdString(reg->reason());
 }

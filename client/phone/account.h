@@ -8,6 +8,8 @@
 
 #include "client/phone/call_media.h"
 #include "client/phone/network_watch.h"
+#include "client/phone/password_store.h"
+#include "client/phone/server_locator.h"
 #include "client/phone/steady_clock.h"
 #include "client/phone/stream_flow.h"
 #include "client/ua/user_agent.h"
@@ -30,6 +32,10 @@ struct AccountSettings {
   QString aor;  // "alice@example.org" or "sip:alice@example.org"
   QString auth_user;
   QString password;
+  // Take the password from the OS keychain (PasswordStore, keyed by the AOR) at start()
+  // instead of `password`; a keychain that cannot answer fails registration with its reason.
+  bool password_in_keychain = false;
+  QString keychain_service = QStringLiteral("tipring");
   QString display_name;
   QString proxy;  // outbound proxy URI; empty: requests go where their URI says
   sip::Transport transport = sip::Transport::udp;  // tcp and tls connect to the first hop
@@ -44,6 +50,9 @@ struct AccountSettings {
   bool watch_network = true;
   QStringList codecs{QStringLiteral("opus"), QStringLiteral("PCMU"), QStringLiteral("PCMA")};
   QString instance_id;  // RFC 5626 +sip.instance; empty: derived from the machine and AOR
+  // Answers RFC 3263's DNS questions when the proxy (or, without one, the domain) is a name
+  // with no port; null: the system's resolver.
+  std::shared_ptr<DnsResolver> dns;
 };
 
 class Account : public QObject {
@@ -106,6 +115,8 @@ private:
   Account(std::unique_ptr<UserAgent> ua, std::unique_ptr<SystemRandom> random,
           CallMediaFactory media_factory);
   void on_ready_read();
+  void start_with_keychain_password();
+  bool fail_over(const QString& reason);
   Result<void> bind_udp();
   void retire_udp_socket();
   void attach_stream();
@@ -121,6 +132,11 @@ private:
   std::unique_ptr<QUdpSocket> socket_;  // UDP flow
   std::unique_ptr<StreamFlow> stream_;  // TCP or TLS flow
   std::unique_ptr<NetworkChangeSource> network_;
+  std::unique_ptr<PasswordStore> keychain_;  // set while the password is still to be read
+  QString keychain_key_;
+  QString keychain_error_;
+  std::vector<ServerAddress> servers_;  // RFC 3263's list; the first hop is servers_[server_]
+  std::size_t server_ = 0;
   QHostAddress first_hop_;
   quint16 first_hop_port_ = 5060;
   QHostAddress fixed_bind_;  // the configured bind address; null: follow the route

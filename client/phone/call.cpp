@@ -18,6 +18,7 @@ QString qstring(std::string_view text) {
 Call::Call(Account& account, CallHandle handle, std::unique_ptr<CallMedia> media)
     : QObject(&account), account_(account), handle_(handle), media_(std::move(media)) {
   refresh();
+  reported_ = last_.state;
   if (media_) {
     connect(media_.get(), &CallMedia::dtmf_received, this,
             [this](QChar digit) { emit dtmfReceived(QString(digit)); });
@@ -74,14 +75,16 @@ QJsonObject Call::stats() const {
 
 // --- from the account ---
 
-void Call::on_state_changed() {
-  const CallState before = last_.state;
+void Call::on_state_changed(CallState reached) {
+  // The session may already be further on (its 200 read in the same batch as its 180), so
+  // the snapshot's state is not what this event reports: emit for `reached` itself, once.
   refresh();
-  if (last_.state == before) {
+  if (reached == reported_) {
     return;
   }
-  emit stateChanged(state());
-  switch (last_.state) {
+  reported_ = reached;
+  emit stateChanged(qstring(to_string(reached)));
+  switch (reached) {
     case CallState::ringing:
       emit ringing();
       break;

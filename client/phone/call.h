@@ -48,7 +48,8 @@ public:
   [[nodiscard]] QJsonObject stats() const;
 
   // For Account: the core reported something about this call.
-  void on_state_changed();
+  // One transition of the session, in the order the core made them.
+  void on_state_changed(CallState reached);
   void on_media(const sdp::NegotiatedMedia& media);
   void on_hold_changed();
   void on_dtmf(char digit);
@@ -93,6 +94,7 @@ private:
   CallHandle handle_;
   std::unique_ptr<CallMedia> media_;
   Snapshot last_;  // what the session said last; kept after the session is gone
+  CallState reported_ = CallState::calling;  // the last state our signals announced
   bool muted_ = false;
 };
 

@@ -6,7 +6,7 @@ namespace tipring::client {
 namespace {
 // How often the fallback compares interface addresses: a roaming laptop re-registers within
 // this long, and listing interfaces is cheap.
-constexpr int kPollIntervalMs = 5000;
+constexpr std::chrono::milliseconds kPollInterval{5000};
 }  // namespace
 
 QStringList usable_addresses(const QList<QNetworkInterface>& interfaces) {
@@ -25,8 +25,13 @@ QStringList usable_addresses(const QList<QNetworkInterface>& interfaces) {
   return out;
 }
 
-SystemNetworkWatch::SystemNetworkWatch(QObject* parent) : NetworkChangeSource(parent) {
-  if (QNetworkInformation::loadDefaultBackend()) {
+SystemNetworkWatch::SystemNetworkWatch(QObject* parent)
+    : SystemNetworkWatch(Mode::backend_or_poll, kPollInterval, parent) {}
+
+SystemNetworkWatch::SystemNetworkWatch(Mode mode, std::chrono::milliseconds poll_interval,
+                                       QObject* parent)
+    : NetworkChangeSource(parent) {
+  if (mode == Mode::backend_or_poll && QNetworkInformation::loadDefaultBackend()) {
     QNetworkInformation* info = QNetworkInformation::instance();
     if (info != nullptr && info->supports(QNetworkInformation::Feature::Reachability)) {
       uses_backend_ = true;
@@ -56,7 +61,7 @@ SystemNetworkWatch::SystemNetworkWatch(QObject* parent) : NetworkChangeSource(pa
   }
   addresses_ = usable_addresses(QNetworkInterface::allInterfaces());
   connect(&poll_timer_, &QTimer::timeout, this, &SystemNetworkWatch::poll);
-  poll_timer_.start(kPollIntervalMs);
+  poll_timer_.start(poll_interval);
 }
 
 void SystemNetworkWatch::poll() {

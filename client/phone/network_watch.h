@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <chrono>
+#include <cstdint>
 
 namespace tipring::client {
 
@@ -29,7 +31,12 @@ QStringList usable_addresses(const QList<QNetworkInterface>& interfaces);
 class SystemNetworkWatch final : public NetworkChangeSource {
   Q_OBJECT
 public:
+  enum class Mode : std::uint8_t {
+    backend_or_poll,  // QNetworkInformation when a backend runs, else polling
+    poll,             // always compare interface addresses (tests; systems without a backend)
+  };
   explicit SystemNetworkWatch(QObject* parent = nullptr);
+  SystemNetworkWatch(Mode mode, std::chrono::milliseconds poll_interval, QObject* parent = nullptr);
   // True when a QNetworkInformation backend reports changes; false when polling.
   [[nodiscard]] bool uses_backend() const { return uses_backend_; }
 

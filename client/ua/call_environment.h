@@ -3,6 +3,7 @@
 // Split out so CallSession and UserAgent share the vocabulary without including each other.
 #pragma once
 
+#include "client/ua/call_record.h"
 #include "client/ua/keepalive.h"
 #include "client/ua/registration.h"
 #include "protocol/core/random.h"
@@ -65,6 +66,9 @@ struct UaEvent {
   // incoming_call: the call this one replaces (RFC 3891 attended transfer); answer it
   // without ringing and hang the old one up.
   CallHandle replaces = 0;
+  // call_state_changed: the state the call reached. Several transitions can happen before
+  // the owner polls (a 180 and a 200 read in one batch), and each must be seen in order.
+  CallState state = CallState::calling;
 
   static UaEvent of(Kind kind, CallHandle call) {
     UaEvent event;

@@ -551,7 +551,9 @@ void CallSession::add_credentials(sip::Message& request) {
 void CallSession::set_state(CallState state) {
   if (state_ != state) {
     state_ = state;
-    push_event(UaEvent::Kind::call_state_changed);
+    UaEvent event = UaEvent::of(UaEvent::Kind::call_state_changed, handle_);
+    event.state = state;
+    env_.events.push_back(std::move(event));
   }
 }
 

@@ -72,6 +72,9 @@ public:
   [[nodiscard]] const Registration* registration() const { return registration_.get(); }
   [[nodiscard]] const KeepaliveSchedule& keepalive() const { return keepalive_; }
   [[nodiscard]] const UserAgentConfig& config() const { return config_; }
+  // Sends everything through `proxy` from now on (RFC 3263 §4.3 failover to the next
+  // server); call change_local_flow() after it to register there.
+  void set_outbound_proxy(const sip::Peer& proxy) { config_.outbound_proxy = proxy; }
 
   // Everything a call action needs after the action: NOTIFYs for transfers, reaping.
   // Called by the public methods; exposed for callers that act on a CallSession directly.
