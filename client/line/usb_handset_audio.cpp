@@ -32,7 +32,7 @@ Result<std::unique_ptr<audio::AudioDevice>> HandsetAudio::open(const audio::Devi
   return std::unique_ptr<audio::AudioDevice>(std::move(*device));
 }
 
-HandsetFactory HandsetAudio::named(std::string name) {
+HandsetFactory HandsetAudio::named(const std::string& name) {
   return [this, name]() -> Result<std::unique_ptr<audio::AudioDevice>> {
     if (name == "default") {
       return open(audio::DeviceName::system_default(), audio::DeviceName::system_default());

@@ -18,7 +18,7 @@ class HandsetAudio {
 public:
   // "default" (the system's default input and output) or a PortAudio device name, as
   // "<host api>: <name>" or the name alone.
-  HandsetFactory named(std::string name);
+  HandsetFactory named(const std::string& name);
   HandsetFactory card(const pots::UsbSoundCard& card);
 
 private:
