@@ -3,7 +3,8 @@
 emulated analog telephone on a simulated POTS line with WAV files as its handset: A lifts the
 handset and hears dial tone, dials B by DTMF through standard input, B's telephone rings and
 its own FSK decoder shows A's caller ID, B lifts the handset, each earpiece hears the other
-handset's tone (checked by frequency in the recordings), A hangs up and B's line gives reorder.
+handset's tone (checked by frequency in the recordings), A hangs up and B's line gives reorder;
+then B calls A back with the rotary dial and gives up while A's telephone shows B's caller ID.
 
 usage: test_cli_line.py TIPRING_CLI TIPRING_RELAY AUDIO_PROBE [unittest args]
 """
@@ -63,30 +64,24 @@ def share(x, hz, rate):
     return (s1 * s1 + s2 * s2 - c * s1 * s2) / (len(x) / 2 * total)
 
 
-def longest_run_of(path, hz, other_hz, window_s=0.1):
-    """The longest stretch (seconds) where `hz` carries most of the power and `other_hz`
-    almost none, and that stretch written to a WAV of its own."""
+def heard(path, hz, other_hz, window_s=0.1):
+    """How long (seconds, in 100 ms windows) `hz` carried most of the recording's power and
+    `other_hz` almost none, and those windows written to a WAV of their own. Windows rather
+    than one unbroken stretch: on a loaded machine a late packet's concealment may break it."""
     rate, x = read_wav(path)
     n = int(window_s * rate)
-    best = (0, 0)
-    start = None
+    kept = []
     for i in range(0, len(x) - n + 1, n):
         frame = x[i:i + n]
-        hit = share(frame, hz, rate) > 0.5 and share(frame, other_hz, rate) < 0.1
-        if hit and start is None:
-            start = i
-        if (not hit or i + 2 * n > len(x)) and start is not None:
-            end = i + n if hit else i
-            if end - start > best[1] - best[0]:
-                best = (start, end)
-            start = None
+        if share(frame, hz, rate) > 0.5 and share(frame, other_hz, rate) < 0.1:
+            kept.extend(frame)
     segment = Path(str(path) + f".{hz}.wav")
     with wave.open(str(segment), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(struct.pack(f"<{best[1] - best[0]}h", *x[best[0]:best[1]]))
-    return (best[1] - best[0]) / rate, segment
+        w.writeframes(struct.pack(f"<{len(kept)}h", *kept))
+    return len(kept) / rate, segment
 
 
 class LineCli:
@@ -97,6 +92,7 @@ class LineCli:
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.err, text=True, bufsize=1)
         self.events = []
+        self.since = 0
         self.queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -107,14 +103,19 @@ class LineCli:
         self.queue.put(None)
 
     def send(self, command):
+        """Sends a command; later waits look only at what happens from here on."""
+        self.mark()
         self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
 
+    def mark(self):
+        self.since = len(self.events)
+
     def wait_for(self, event, timeout=STEP_S, **fields):
-        """The first event of this kind with these fields, among those seen or still coming."""
+        """The first event of this kind with these fields since the mark (seen or coming)."""
         def matches(e):
             return e["event"] == event and all(e.get(k) == v for k, v in fields.items())
-        for e in self.events:
+        for e in self.events[self.since:]:
             if matches(e):
                 return e
         deadline = time.monotonic() + timeout
@@ -254,16 +255,35 @@ ng_listen = "127.0.0.1:{free_port()}"
         b.wait_for("line", state="reorder")
         b.send("onhook")
         b.wait_for("line", state="idle")
+
+        # B calls back with the rotary dial (loop pulses at 10 pulses/s); A's telephone rings
+        # and shows B; B gives up before A answers, and A's line goes quiet again.
+        b.send("offhook")
+        b.wait_for("line", state="dial-tone")
+        b.send("rotary 1001")
+        b.wait_for("line", state="ringback")
+        a.wait_for("ring", on=True, rings=1)
+        caller = a.wait_for("caller-id", number="1002")
+        self.assertEqual(caller["name"], "BOB")
+        b.send("onhook")
+        b.wait_for("line", state="idle")
+        a.wait_for("line", state="ringing")
+        a.mark()
+        a.wait_for("line", state="idle")
         self.assertEqual(a.quit(), 0, (self.d / "1001.log").read_text())
-        self.assertEqual(b.quit(), 0, (self.d / "1002.log").read_text())
+        # B's call back was abandoned: exit code 1, "a call failed", as --help says.
+        self.assertEqual(b.quit(), 1, (self.d / "1002.log").read_text())
         self.assertTrue(any(e["event"] == "ended" and e.get("answered") for e in a.events),
                         a.events)
+        abandoned = [e for e in b.events if e["event"] == "ended"][-1]
+        self.assertEqual(abandoned["direction"], "outgoing")
+        self.assertFalse(abandoned["answered"], abandoned)
 
         # Each earpiece heard the other handset's tone for a second or more, and not its own;
-        # the stretch's dominant frequency, measured by audio_probe, is the other's tone.
+        # the dominant frequency of those windows, measured by audio_probe, is the other's.
         for ear, hz, own in (("1002-ear.wav", A_HZ, B_HZ), ("1001-ear.wav", B_HZ, A_HZ)):
-            seconds, segment = longest_run_of(self.d / ear, hz, own)
-            self.assertGreaterEqual(seconds, 1.0, f"{ear}: {seconds} s of {hz} Hz")
+            seconds, segment = heard(self.d / ear, hz, own)
+            self.assertGreaterEqual(seconds, 1.0, f"{ear}: {seconds:.1f} s of {hz} Hz")
             probe = subprocess.run([PROBE, "tone", str(segment), "--freq", str(hz)],
                                    capture_output=True, text=True, check=True, timeout=STEP_S)
             result = json.loads(probe.stdout)
