@@ -1,5 +1,7 @@
 #include "client/cli/cli_options.h"
 
+#include "client/line/analog_line.h"
+
 #include <QCommandLineParser>
 #include <QRegularExpression>
 
@@ -19,6 +21,17 @@ constexpr const char* kDescription =
     "  flow-renewed (a network change or a moved public address: registering again).\n"
     "registration-failed carries a reason for a person: \"wrong password\", \"server\n"
     "unreachable\", \"registration expired\", \"certificate not trusted\", ...\n"
+    "\n"
+    "With --line the account's calls go through a simulated POTS line (tip and ring) with\n"
+    "an emulated analog telephone on it, whose handset is the computer's sound devices\n"
+    "(--handset), WAV files (--play/--record) or nothing (--handset null), and optionally a\n"
+    "USB telephone or headset (--usb-phone). The line gives dial tone, collects digits\n"
+    "through the dial plan (--digit-map) and rings with caller ID. Commands then are:\n"
+    "  offhook   onhook   dial <digits> (DTMF)   rotary <digits> (pulses)   flash\n"
+    "  mute   unmute   quit\n"
+    "and --json adds what the telephone sees: line (state), hook, ring (on, rings),\n"
+    "caller-id (as its own FSK decoder read it), tone (call-progress tone in the\n"
+    "earpiece), mute, usb-phone (attached, detached, unusable).\n"
     "\n"
     "Exit codes: 0 success, 1 a call failed, 2 bad command line, 3 registration failed.\n"
     "\n"
@@ -46,6 +59,7 @@ void add_options(QCommandLineParser& parser) {
   parser.addOptions({
       {"account", "SIP address of the account, e.g. alice@example.org.", "aor"},
       {"auth-user", "Authentication user name (default: the address's user part).", "name"},
+      {"display-name", "Name shown to the people called (caller ID shows 15 characters).", "name"},
       {"proxy", "Outbound proxy, e.g. sip:198.18.0.10:5060.", "uri"},
       {"transport",
        "udp (default), tcp or tls. TCP and TLS connect to the proxy (TLS: port 5061 unless the\n"
@@ -78,6 +92,29 @@ void add_options(QCommandLineParser& parser) {
       {"json", "Print one JSON object per event on standard output."},
       {"no-stdin", "Do not read interactive commands from standard input."},
       {"ca-file", "Additional CA certificates (PEM) to trust for TLS.", "path"},
+      {"line", "Line mode: calls go through a simulated POTS line and an emulated telephone."},
+      {"tone-plan",
+       "--line: national call-progress tones and ring cadence: us, uk, de, fr, jp, au or itu\n"
+       "(ITU-T E.180, the default).",
+       "plan", "itu"},
+      {"digit-map",
+       "--line: dial plan as an RFC 3435 digit map, e.g. '(911|1xxx|[2-9]x.T)' (default:\n"
+       "North American numbering, anything else after the T timer).",
+       "map"},
+      {"caller-id",
+       "--line: caller-ID standard: gr30 (Bell 202 MDMF, default), gr30-sdmf, etsi (V.23\n"
+       "MDMF) or off.",
+       "standard", "gr30"},
+      {"handset",
+       "--line: the telephone handset's audio device: default (the system's), a PortAudio\n"
+       "device name, or null (silence). --play/--record replace it with WAV files.",
+       "device", "default"},
+      {"usb-phone",
+       "--line: attach a USB telephone or headset (HID Telephony page): auto (any, present\n"
+       "now or plugged in later) or a hidraw node such as /dev/hidraw3. Its hook switch,\n"
+       "flash, mute and keypad work the line; its LEDs follow it; its own sound card\n"
+       "becomes the handset.",
+       "auto|path"},
   });
 }
 
@@ -95,6 +132,42 @@ std::optional<Transport> parse_transport(const QString& text) {
 bool valid_dtmf(const QString& digits) {
   static const QRegularExpression kDigits(QStringLiteral("^[0-9*#A-Da-d]+$"));
   return kDigits.match(digits).hasMatch();
+}
+
+// The --line options: only with --line, and the call options that a telephone replaces
+// (its keypad and hook switch) not with it.
+QString parse_line_options(const QCommandLineParser& parser, CliOptions& o) {
+  o.line = parser.isSet("line");
+  static const char* const kLineOnly[] = {"tone-plan", "digit-map", "caller-id", "handset",
+                                          "usb-phone"};
+  static const char* const kNotWithLine[] = {"call", "auto-answer", "reject", "dtmf",
+                                             "hangup-after"};
+  for (const char* name : kLineOnly) {
+    if (!o.line && parser.isSet(name)) {
+      return QStringLiteral("--%1 only applies with --line").arg(QLatin1String(name));
+    }
+  }
+  for (const char* name : kNotWithLine) {
+    if (o.line && parser.isSet(name)) {
+      return QStringLiteral(
+                 "--%1 does not apply with --line (the telephone dials and answers: "
+                 "use the offhook and dial commands)")
+          .arg(QLatin1String(name));
+    }
+  }
+  o.tone_plan = parser.value("tone-plan").toLower();
+  o.digit_map = parser.value("digit-map");
+  o.caller_id = parser.value("caller-id").toLower();
+  o.handset = parser.value("handset");
+  o.usb_phone = parser.value("usb-phone");
+  if (o.line) {
+    const auto settings = analog_line_settings(o.tone_plan.toStdString(), o.digit_map.toStdString(),
+                                               o.caller_id.toStdString());
+    if (!settings) {
+      return QString::fromStdString(settings.error().describe());
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -128,6 +201,7 @@ CliParseResult parse_cli(const QStringList& arguments) {
     return {std::nullopt, QStringLiteral("--account is required"), {}};
   }
   o.auth_user = parser.value("auth-user");
+  o.display_name = parser.value("display-name");
   o.proxy = parser.value("proxy");
   const auto transport = parse_transport(parser.value("transport"));
   if (!transport) {
@@ -200,6 +274,9 @@ CliParseResult parse_cli(const QStringList& arguments) {
   o.ca_file = parser.value("ca-file");
   if (!o.ca_file.isEmpty() && o.transport != Transport::Tls) {
     return {std::nullopt, QStringLiteral("--ca-file only applies with --transport tls"), {}};
+  }
+  if (auto error = parse_line_options(parser, o); !error.isEmpty()) {
+    return {std::nullopt, error, {}};
   }
   return {o, {}, {}};
 }

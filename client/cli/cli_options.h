@@ -14,9 +14,10 @@ namespace tipring::client {
 enum class Transport { Udp, Tcp, Tls };
 
 struct CliOptions {
-  QString account;    // AOR, "alice@example.org" or "sip:alice@example.org"
-  QString auth_user;  // defaults to the AOR's user part
-  QString proxy;      // outbound proxy URI, e.g. "sip:198.18.0.10:5060"
+  QString account;       // AOR, "alice@example.org" or "sip:alice@example.org"
+  QString auth_user;     // defaults to the AOR's user part
+  QString display_name;  // shown to the people called (and on their caller-ID display)
+  QString proxy;         // outbound proxy URI, e.g. "sip:198.18.0.10:5060"
   Transport transport = Transport::Udp;
   PasswordSource password;
   QString bind_address;  // local address for SIP and media sockets; empty = any
@@ -38,6 +39,15 @@ struct CliOptions {
   bool json = false;
   bool interactive = true;  // read commands from standard input
   QString ca_file;          // extra CA certificates for TLS
+
+  // --line: the account's calls go through a simulated POTS line with the emulated analog
+  // telephone on it (client/line/analog_line.h); --play/--record are then its handset.
+  bool line = false;
+  QString tone_plan = QStringLiteral("itu");    // us, uk, de, fr, jp, au, itu
+  QString digit_map;                            // RFC 3435 digit map; empty: the line's default
+  QString caller_id = QStringLiteral("gr30");   // gr30, gr30-sdmf, etsi, off
+  QString handset = QStringLiteral("default");  // PortAudio device name, "default" or "null"
+  QString usb_phone;  // empty: none; "auto": any USB telephone; else a hidraw node
 };
 
 struct CliParseResult {

@@ -29,10 +29,23 @@ CliSession::CliSession(CliOptions options, QString password, EventPrinter& print
       printer_(printer),
       phone_(std::move(media_factory)) {}
 
+CliSession::CliSession(CliOptions options, QString password, EventPrinter& printer,
+                       std::shared_ptr<LinePort::MediaFactory> line_media)
+    : options_(std::move(options)),
+      password_(std::move(password)),
+      printer_(printer),
+      phone_(LinePort::MediaFactory::factory(line_media)),
+      line_media_(std::move(line_media)) {}
+
+CliSession::~CliSession() {
+  line_.reset();  // the line holds the account, which the phone owns
+}
+
 void CliSession::start() {
   AccountSettings settings;
   settings.aor = options_.account;
   settings.auth_user = options_.auth_user;
+  settings.display_name = options_.display_name;
   settings.password = password_;
   settings.password_in_keychain = options_.password.keychain;
   settings.proxy = options_.proxy;
@@ -63,6 +76,18 @@ void CliSession::start() {
   connect(account_, &Account::flowRenewed, this, [this](const QString& why) {
     printer_.print(QStringLiteral("flow-renewed"), {{"account", account_->aor()}, {"why", why}});
   });
+  if (line_media_) {
+    auto line = CliLine::create(options_, *account_, line_media_, printer_);
+    if (!line) {
+      printer_.print(QStringLiteral("error"),
+                     {{"message", QString::fromStdString(line.error().describe())}});
+      finishing_ = true;
+      phone_.shutdown();
+      after(0, this, [this] { emit finished(kExitUsage); });
+      return;
+    }
+    line_ = std::move(*line);
+  }
 }
 
 void CliSession::on_registered() {
@@ -252,6 +277,14 @@ void CliSession::command(const QString& line) {
     finish(exit_code_so_far());
     return;
   }
+  if (line_ && line_->command(verb, argument)) {
+    return;
+  }
+  if (line_ && (verb == QLatin1String("call") || verb == QLatin1String("answer"))) {
+    printer_.print(QStringLiteral("error"),
+                   {{"message", "with --line the telephone dials and answers: offhook, dial"}});
+    return;
+  }
   if (verb == QLatin1String("call")) {
     if (argument.isEmpty() || account_ == nullptr) {
       printer_.print(QStringLiteral("error"), {{"message", "usage: call <target>"}});
@@ -293,6 +326,7 @@ void CliSession::finish(int exit_code) {
     return;
   }
   finishing_ = true;
+  line_.reset();
   if (account_ == nullptr || !account_->isRegistered()) {
     phone_.shutdown();
     after(0, this, [this, exit_code] { emit finished(exit_code); });

@@ -1,8 +1,10 @@
 // CliSession: what tipring-cli does with a Phone — register, place --call, answer or reject
-// incoming calls, send --dtmf, hang up after --hangup-after, obey interactive commands —
+// incoming calls, send --dtmf, hang up after --hangup-after, obey interactive commands, or
+// with --line put the account behind a POTS line and its telephone (CliLine) —
 // printing every event through EventPrinter and deciding the exit code (cli_options.h).
 #pragma once
 
+#include "client/cli/cli_line.h"
 #include "client/cli/cli_options.h"
 #include "client/cli/event_printer.h"
 #include "client/phone/phone.h"
@@ -17,6 +19,10 @@ class CliSession : public QObject {
 public:
   CliSession(CliOptions options, QString password, EventPrinter& printer,
              CallMediaFactory media_factory);
+  // --line: the account's calls carry their audio through `line_media`'s line.
+  CliSession(CliOptions options, QString password, EventPrinter& printer,
+             std::shared_ptr<LinePort::MediaFactory> line_media);
+  ~CliSession() override;
 
   // Opens the account and registers; failures end the session with kExitRegistration.
   void start();
@@ -47,6 +53,8 @@ private:
   EventPrinter& printer_;
   Phone phone_;
   Account* account_ = nullptr;
+  std::shared_ptr<LinePort::MediaFactory> line_media_;
+  std::unique_ptr<CliLine> line_;
   bool ever_registered_ = false;
   bool placed_initial_call_ = false;
   bool finishing_ = false;

@@ -9,6 +9,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <csignal>
@@ -96,14 +97,27 @@ int main(int argc, char* argv[]) {
     err << "tipring-cli: " << password.error << '\n';
     return kExitUsage;
   }
-  auto media = make_cli_media_factory(options);
-  if (!media) {
-    err << "tipring-cli: " << QString::fromStdString(media.error().describe()) << '\n';
+  if (!options.play_wav.isEmpty() && !QFileInfo(options.play_wav).isReadable()) {
+    err << "tipring-cli: --play: cannot read '" << options.play_wav << "'\n";
     return kExitUsage;
   }
-
   EventPrinter printer(out, options.json);
-  CliSession session(options, *password.password, printer, std::move(*media));
+  std::unique_ptr<CliSession> session_owner;
+  if (options.line) {
+    const QHostAddress bind = options.bind_address.isEmpty() ? QHostAddress(QHostAddress::AnyIPv4)
+                                                             : QHostAddress(options.bind_address);
+    session_owner = std::make_unique<CliSession>(options, *password.password, printer,
+                                                 std::make_shared<LinePort::MediaFactory>(bind));
+  } else {
+    auto media = make_cli_media_factory(options);
+    if (!media) {
+      err << "tipring-cli: " << QString::fromStdString(media.error().describe()) << '\n';
+      return kExitUsage;
+    }
+    session_owner =
+        std::make_unique<CliSession>(options, *password.password, printer, std::move(*media));
+  }
+  CliSession& session = *session_owner;
   QObject::connect(&session, &CliSession::finished, &app,
                    [](int code) { QCoreApplication::exit(code); });
 
