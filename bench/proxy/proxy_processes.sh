@@ -73,8 +73,8 @@ bind_address = "127.0.0.1"
 # 30 s quarantine would hold 4 ports per call for 30 s (72,000 at 600 calls/s), so it is
 # off. A call SIPp abandons under overload never sends its BYE: both relays then free its
 # ports after the same 10 s of silence.
-port_min = 33000
-port_max = 42999
+port_min = 20000
+port_max = 29999
 quarantine = "0s"
 idle_timeout = "10s"
 [limits]

@@ -4,6 +4,7 @@
 #include "relay_server/app/directory_backend.h"
 #include "relay_server/app/ng_media_legs.h"
 
+#include <fstream>
 #include <random>
 
 #include <signal.h>
@@ -131,6 +132,23 @@ MediaRelayConfig to_media_relay_config(const MediaSettings& media) {
   return out;
 }
 
+// Ports the kernel hands out to outgoing sockets (connect() without bind()) can collide
+// with the relay's media ports: such a port is skipped when a leg is opened, but an operator
+// should know the range is shared.
+void RelayApp::warn_if_ports_overlap_ephemeral_range(const MediaSettings& media) {
+  std::ifstream file("/proc/sys/net/ipv4/ip_local_port_range");
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  if (!(file >> low >> high) || media.port_max < low || media.port_min > high) {
+    return;
+  }
+  log_.warning(
+      "media port range overlaps the kernel's ephemeral port range",
+      {{"media_ports", std::to_string(media.port_min) + "-" + std::to_string(media.port_max)},
+       {"ephemeral_ports", std::to_string(low) + "-" + std::to_string(high)},
+       {"hint", "move media.port_min/port_max outside net.ipv4.ip_local_port_range"}});
+}
+
 // The media relay runs its own forwarding threads; they start after the signal mask is set
 // (open_parts), so signals stay with the event loop. The proxy will drive it in-process
 // through media_->offer()/answer()/release(); the ng socket (media.ng_listen) serves remote
@@ -142,6 +160,7 @@ Result<void> RelayApp::start_media_relay() {
   }
   registry_.add_writer([this](std::string& out) { media_->write_metrics(out); });
   const auto& m = config_.config.media;
+  warn_if_ports_overlap_ephemeral_range(m);
   log_.info("media relay started",
             {{"bind", m.bind_address},
              {"advertised", media_->advertised_address()},

@@ -57,6 +57,7 @@ private:
   RelayApp(EventLoop loop, LoadedConfig config, ConfigOrigin origin, Logger& log);
   Result<void> open_parts();
   Result<void> start_media_relay();
+  void warn_if_ports_overlap_ephemeral_range(const MediaSettings& media);
   void on_sip_datagram(const SipDatagram& datagram);
   void end_sip_batch();
   Result<void> start_proxy();

@@ -180,7 +180,14 @@ Result<void> MediaRelay::open_channel(Leg& leg) {
       return fail("media relay port range", "no free port pair left");
     }
     auto socket = MediaSocket::bind(Endpoint{bind_endpoint_.ip, *port});
-    if (socket) {
+    // The RTCP port is bound only if the answer declines rtcp-mux, but another process (a
+    // client's ephemeral port) may hold it already: probe it now, while the pair can still
+    // be swapped for another one, rather than fail the call at the answer.
+    const bool rtcp_port_free =
+        socket &&
+        MediaSocket::bind(Endpoint{bind_endpoint_.ip, static_cast<std::uint16_t>(*port + 1)})
+            .has_value();
+    if (socket && rtcp_port_free) {
       leg.rtp.socket = std::move(*socket);
       leg.rtp.port = *port;
       leg.rtp.kind = PacketChannel::rtp;

@@ -161,15 +161,15 @@ TEST(ConfigLoader, RealmDefaultsToTheDomain) {
 }
 
 TEST(ConfigLoader, FlagOverridesTheFile) {
-  auto loaded = load("[sip]\nlisten = [\"127.0.0.1:5070\"]\n[media]\nport_min = 40000\n",
+  auto loaded = load("[sip]\nlisten = [\"127.0.0.1:5070\"]\n[media]\nport_min = 25000\n",
                      {flag("--sip-listen", "127.0.0.1:5080,127.0.0.2:5080"),
-                      flag("--media-port-min", "35000"), flag("--log-level", "warning")});
+                      flag("--media-port-min", "22000"), flag("--log-level", "warning")});
   ASSERT_TRUE(loaded) << loaded.error().describe();
   ASSERT_EQ(loaded->config.sip.listen.size(), 2U);
   EXPECT_EQ(loaded->config.sip.listen[0].port(), 5080);
-  EXPECT_EQ(loaded->config.media.port_min, 35000);
+  EXPECT_EQ(loaded->config.media.port_min, 22000);
   EXPECT_EQ(loaded->config.log.level, LogLevel::warning);
-  EXPECT_EQ(loaded->values.at("media.port_min"), "35000");
+  EXPECT_EQ(loaded->values.at("media.port_min"), "22000");
 }
 
 struct BadConfig {
@@ -258,7 +258,7 @@ TEST(ConfigLoader, BadFlagIsNamedByFlagAndKey) {
 TEST(ConfigLoader, RelationErrorPointsAtTheExplicitlySetKey) {
   auto loaded = load("[media]\nport_min = 45000\n");
   ASSERT_FALSE(loaded);
-  EXPECT_NE(loaded.error().describe().find("relay.toml:2:1: media.port_max = 39999 is not above "
+  EXPECT_NE(loaded.error().describe().find("relay.toml:2:1: media.port_max = 29999 is not above "
                                            "media.port_min = 45000"),
             std::string::npos)
       << loaded.error().describe();

@@ -299,6 +299,29 @@ TEST_F(RelayedCall, RtcpWithoutMuxUsesPortPlusOneAndFollowsTheLearnedRtp) {
   EXPECT_EQ(report->from.port, to_bob->rtcp_port);
 }
 
+TEST_F(RelayedCall, APairWhoseRtcpPortAnotherProcessHoldsIsSkippedWhenALegOpens) {
+  // Three pairs; another socket holds 41881, the RTCP port of the first. Every call must
+  // land on the other two pairs, so an offer without rtcp-mux never fails at port+1.
+  MediaRelayConfig config = loopback_config(41880, 41885);
+  config.quarantine = std::chrono::seconds(0);
+  start(config);
+  UdpPeer squatter("127.0.0.1", 41881);
+  MediaParty a = alice_party();
+  a.rtcp_mux = false;
+  MediaParty b = bob_party();
+  b.rtcp_mux = false;
+  for (int call = 0; call < 12; ++call) {
+    const std::string call_id = "call-" + std::to_string(call);
+    auto to_bob = relay->offer(call_id, "alice-tag", "", a);
+    ASSERT_TRUE(to_bob.has_value()) << "call " << call << ": " << to_bob.error().describe();
+    auto to_alice = relay->answer(call_id, "alice-tag", "bob-tag", b);
+    ASSERT_TRUE(to_alice.has_value()) << "call " << call << ": " << to_alice.error().describe();
+    EXPECT_NE(to_bob->rtp_port, 41880);
+    EXPECT_NE(to_alice->rtp_port, 41880);
+    ASSERT_EQ(relay->release(call_id).size(), 1u);
+  }
+}
+
 TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
   start(loopback_config(41800, 41899));
   offer();
