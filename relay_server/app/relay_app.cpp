@@ -128,6 +128,7 @@ MediaRelayConfig to_media_relay_config(const MediaSettings& media) {
   out.held_timeout = duration_cast<seconds>(media.held_timeout);
   out.quarantine = duration_cast<seconds>(media.quarantine);
   out.learning_window = duration_cast<seconds>(media.learning_window);
+  out.busy_poll = std::chrono::microseconds(media.busy_poll_us);
   out.ng_listen = media.ng_listen ? media.ng_listen->to_string() : "";
   return out;
 }

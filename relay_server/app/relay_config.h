@@ -62,6 +62,7 @@ struct MediaSettings {
   Duration held_timeout{0};
   Duration quarantine{0};
   Duration learning_window{0};
+  std::int64_t busy_poll_us = 0;
   std::optional<SocketAddress> ng_listen;  // nullopt: no ng control socket
   // "host:port,host:port": steer through these relays over ng; empty: the in-process relay.
   std::string ng_relays;

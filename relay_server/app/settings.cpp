@@ -152,6 +152,10 @@ constexpr std::array kSettings = {
   SettingSpec{"media.learning_window", "--media-learning-window", K::duration, "3s",
     "after signalling, how long a leg may learn its source address", false,
     1, 600, "", &assign<&C::media, &MediaSettings::learning_window>},
+  SettingSpec{"media.busy_poll_us", "--media-busy-poll-us", K::integer, "50",
+    "a forwarding worker keeps polling this many microseconds after a datagram before it "
+    "sleeps, sparing a wake-up per packet under load; 0: always sleep", false,
+    0, 10000, "", &assign<&C::media, &MediaSettings::busy_poll_us>},
   SettingSpec{"media.ng_listen", "--media-ng-listen", K::optional_address, "",
     "UDP address of the rtpengine-compatible ng control socket; empty: off", false,
     0, 0, "", &assign<&C::media, &MediaSettings::ng_listen>},

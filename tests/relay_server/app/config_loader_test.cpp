@@ -141,7 +141,7 @@ syslog_prefix = "always"
 TEST(ConfigLoader, MediaSettingsMapOntoTheMediaRelayConfig) {
   auto loaded = load(
       "[media]\nbind_address = \"127.0.0.2\"\nport_min = 40000\nport_max = 40010\n"
-      "workers = 2\nquarantine = \"2m\"\nng_listen = \"127.0.0.1:2223\"\n");
+      "workers = 2\nquarantine = \"2m\"\nbusy_poll_us = 0\nng_listen = \"127.0.0.1:2223\"\n");
   ASSERT_TRUE(loaded) << loaded.error().describe();
   const auto media = to_media_relay_config(loaded->config.media);
   EXPECT_EQ(media.bind_address, "127.0.0.2");
@@ -150,6 +150,8 @@ TEST(ConfigLoader, MediaSettingsMapOntoTheMediaRelayConfig) {
   EXPECT_EQ(media.workers, 2U);
   EXPECT_EQ(media.quarantine, std::chrono::seconds(120));
   EXPECT_EQ(media.learning_window, std::chrono::seconds(3));
+  EXPECT_EQ(media.busy_poll, std::chrono::microseconds(0));
+  EXPECT_EQ(to_media_relay_config(load("")->config.media).busy_poll, std::chrono::microseconds(50));
   EXPECT_EQ(media.ng_listen, "127.0.0.1:2223");
   EXPECT_EQ(to_media_relay_config(load("")->config.media).ng_listen, "");
 }
