@@ -30,7 +30,8 @@ TimePoint monotonic_now();
 struct MediaRelayConfig {
   std::string bind_address = "127.0.0.1";  // media sockets bind here (never the wildcard)
   std::string advertised_address;          // written into SDP; empty = bind_address
-  std::uint16_t port_min = 20000, port_max = 29999;  // below Linux's ephemeral ports (32768-60999)
+  // Below Linux's default ephemeral ports (32768-60999), which outgoing sockets take.
+  std::uint16_t port_min = 20000, port_max = 29999;
   unsigned workers = 0;  // 0 = number of cores
   // While datagrams keep arriving less than this apart, a worker polls without sleeping for
   // this long after each (0: always sleep). A sleeping worker costs every datagram a
