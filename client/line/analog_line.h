@@ -92,7 +92,7 @@ private:
   AnalogLine(Account& account, std::shared_ptr<LinePort::MediaFactory> media,
              pots::LineControllerSettings settings);
   void on_earpiece(std::span<const std::int16_t> block_48k);
-  void publish();
+  Q_INVOKABLE void publish();
 
   pots::TonePlan plan_;
   std::unique_ptr<LinePort> port_;

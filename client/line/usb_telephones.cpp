@@ -127,13 +127,13 @@ void UsbTelephones::link_next() {
     auto reports = std::move(it->second);
     reports_.erase(it);
     link_ = std::make_unique<UsbTelephoneLink>(line_, path, telephone->map, std::move(reports));
-    connect(link_.get(), &UsbTelephoneLink::ioFailed, this,
-            [this](const QString& failed, const QString&) {
-              // Unplugged before inotify told us: detach now, not from inside the link.
-              QMetaObject::invokeMethod(
-                  this, [this, failed] { handle(hotplug_.on_io_error(failed.toStdString())); },
-                  Qt::QueuedConnection);
-            });
+    // Unplugged before inotify told us: detach from the event loop, not from inside the link.
+    connect(
+        link_.get(), &UsbTelephoneLink::ioFailed, this,
+        [this](const QString& failed, const QString&) {
+          handle(hotplug_.on_io_error(failed.toStdString()));
+        },
+        Qt::QueuedConnection);
     QString audio;
     if (telephone->audio && options_.card_handset) {
       if (auto switched = line_.switchHandset(options_.card_handset(*telephone->audio)); switched) {
