@@ -72,6 +72,12 @@ Channel* ForwardingWorker::judge(Channel& in, const Endpoint& source,
   return out;
 }
 
+TimePoint ForwardingWorker::count_busy_since(TimePoint since) {
+  const TimePoint done = monotonic_now();
+  load_.busy_us.add(static_cast<std::uint64_t>((done - since).count()));
+  return done;
+}
+
 void ForwardingWorker::count_received(Channel& in, std::uint64_t packets, std::uint64_t bytes) {
   Leg& leg = *in.leg;
   leg.traffic.packets_received.add(packets);

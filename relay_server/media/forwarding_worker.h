@@ -7,6 +7,7 @@
 
 #include "protocol/core/error.h"
 #include "protocol/core/time.h"
+#include "relay_server/media/busy_poll.h"
 #include "relay_server/media/counters.h"
 #include "relay_server/media/session.h"
 
@@ -65,6 +66,9 @@ private:
   struct Poller;  // epoll (Linux) or poll() state, in forwarding_worker_{epoll,poll}.cpp
 
   void loop();
+  // Adds the time since `since` (a wake-up that brought datagrams) to the busy-time metric;
+  // returns now.
+  TimePoint count_busy_since(TimePoint since);
   void relay_from(Channel& in, TimePoint now);
   void wake();
   void apply_commands();

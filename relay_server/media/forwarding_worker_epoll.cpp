@@ -281,28 +281,18 @@ void ForwardingWorker::unwatch(Channel& channel) {
 
 void ForwardingWorker::loop() {
   Poller& p = *poller_;
-  // While traffic is steady the worker polls without sleeping until `spin_until`: a sleeping
-  // worker costs every datagram a wake-up (the sender's IPI, a context switch, on a VM a
-  // halt and re-entry), which at tens of thousands of datagrams per second is most of the
-  // cost of relaying one and the source of the latency tail (docs/performance.md).
-  TimePoint spin_until;
-  TimePoint last_traffic;
+  BusyPoll busy(busy_poll_);
   TimePoint now = monotonic_now();
   while (running_.load(std::memory_order_acquire)) {
-    const int timeout = now < spin_until ? 0 : kIdleWaitMs;
+    const int timeout = busy.timeout_ms(now, kIdleWaitMs);
     const int ready = ::epoll_wait(p.epoll_fd, p.events.data(), kMaxEvents, timeout);
     now = monotonic_now();
     if (ready == 0 && timeout == 0) {
-      continue;
+      continue;  // an empty spin
     }
     load_.wakeups.add(1);
     if (ready > 0) {
-      // Spin only while traffic is steady (this wake-up came within busy_poll of the last
-      // one with traffic): a lightly loaded worker still sleeps between datagrams.
-      if (now - last_traffic < busy_poll_) {
-        spin_until = now + busy_poll_;
-      }
-      last_traffic = now;
+      busy.traffic_at(now);
     }
     for (int i = 0; i < ready; ++i) {
       void* target = p.events[static_cast<std::size_t>(i)].data.ptr;
@@ -314,9 +304,7 @@ void ForwardingWorker::loop() {
       relay_from(*static_cast<Channel*>(target), now);
     }
     if (ready > 0) {
-      const TimePoint done = monotonic_now();
-      load_.busy_us.add(static_cast<std::uint64_t>((done - now).count()));
-      now = done;
+      now = count_busy_since(now);
     }
     if (has_commands_.load(std::memory_order_acquire)) {
       apply_commands();

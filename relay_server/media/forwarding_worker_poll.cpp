@@ -127,26 +127,18 @@ void ForwardingWorker::unwatch(Channel& channel) {
 
 void ForwardingWorker::loop() {
   Poller& p = *poller_;
-  TimePoint spin_until;  // busy polling, as in the epoll backend
-  TimePoint last_traffic;
+  BusyPoll busy(busy_poll_);
   TimePoint now = monotonic_now();
   while (running_.load(std::memory_order_acquire)) {
-    const int timeout = now < spin_until ? 0 : kIdleWaitMs;
+    const int timeout = busy.timeout_ms(now, kIdleWaitMs);
     const int ready = ::poll(p.fds.data(), p.fds.size(), timeout);
     now = monotonic_now();
     if (ready == 0 && timeout == 0) {
-      continue;
+      continue;  // an empty spin
     }
     load_.wakeups.add(1);
     if (ready > 0) {
-      // Spin only while traffic is steady (this wake-up came within busy_poll of the last
-      // one with traffic): a lightly loaded worker still sleeps between datagrams.
-      if (now - last_traffic < busy_poll_) {
-        spin_until = now + busy_poll_;
-      }
-      last_traffic = now;
-    }
-    if (ready > 0) {
+      busy.traffic_at(now);
       if ((p.fds[0].revents & POLLIN) != 0) {
         std::array<std::uint8_t, 64> drained{};
         while (::read(p.wake_pipe[0], drained.data(), drained.size()) > 0) {
@@ -157,11 +149,7 @@ void ForwardingWorker::loop() {
           relay_from(*p.channels[i - 1], now);
         }
       }
-    }
-    if (ready > 0) {
-      const TimePoint done = monotonic_now();
-      load_.busy_us.add(static_cast<std::uint64_t>((done - now).count()));
-      now = done;
+      now = count_busy_since(now);
     }
     if (has_commands_.load(std::memory_order_acquire)) {
       apply_commands();
