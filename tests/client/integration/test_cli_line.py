@@ -12,7 +12,6 @@ import json
 import math
 import queue
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -23,25 +22,12 @@ import unittest
 import wave
 from pathlib import Path
 
+from relay_fixture import RelayProcess, write_tone
+
 CLI, RELAY, PROBE = (sys.argv.pop(1) for _ in range(3))
 STEP_S = 15  # bound on any one step (registration, a tone, ringing, caller ID)
 A_HZ, B_HZ = 1000, 1700  # off every DTMF and US progress-tone frequency
 RATE = 48000
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def write_tone(path, hz, seconds=2.0):
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(b"".join(struct.pack("<h", int(9000 * math.sin(2 * math.pi * hz * i / RATE)))
-                               for i in range(int(seconds * RATE))))
 
 
 def read_wav(path):
@@ -162,44 +148,14 @@ class TwoLines(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.d = Path(self.dir.name)
-        self.sip_port = free_port()
-        self.config = self.d / "relay.toml"
-        self.config.write_text(f"""[sip]
-listen = ["127.0.0.1:{self.sip_port}"]
-domain = "tipring.test"
-[http]
-metrics_listen = "127.0.0.1:{free_port(socket.SOCK_STREAM)}"
-[store]
-sqlite_path = "{self.d / 'relay.sqlite'}"
-[media]
-bind_address = "127.0.0.1"
-ng_listen = "127.0.0.1:{free_port()}"
-""")
-        for user in ("1001", "1002"):
-            (self.d / f"{user}.pw").write_text(f"{user}-secret\n")
-            with open(self.d / f"{user}.pw") as password:
-                subprocess.run([RELAY, "--config", str(self.config), "user", "add", user],
-                               stdin=password, check=True, capture_output=True, timeout=STEP_S)
-        self.log = open(self.d / "relay.log", "w+")
-        self.relay = subprocess.Popen([RELAY, "--config", str(self.config)], stderr=self.log,
-                                      stdout=subprocess.DEVNULL)
-        start = time.monotonic()
-        while "tipring-relay ready" not in (self.d / "relay.log").read_text():
-            self.assertIsNone(self.relay.poll(), (self.d / "relay.log").read_text())
-            self.assertLess(time.monotonic() - start, 10, "relay did not start")
-            time.sleep(0.05)
+        self.relay = RelayProcess(RELAY, self.d, ("1001", "1002"), STEP_S)
+        self.sip_port = self.relay.sip_port
         self.clis = []
 
     def tearDown(self):
         for cli in self.clis:
             cli.kill()
-        self.relay.send_signal(signal.SIGTERM)
-        try:
-            self.relay.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.relay.kill()
-            self.relay.wait()
-        self.log.close()
+        self.relay.stop()
         self.dir.cleanup()
 
     def line_cli(self, user, name, hz):

@@ -8,37 +8,16 @@ usage: test_cli_relay.py TIPRING_CLI TIPRING_RELAY AUDIO_PROBE [unittest args]
 """
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
-import math
-import struct
-import wave
 from pathlib import Path
+
+from relay_fixture import RelayProcess, write_tone
 
 CLI, RELAY, PROBE = (sys.argv.pop(1) for _ in range(3))
 DEADLINE_S = 40  # every process we start is bounded by this
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def write_tone(path, hz, seconds=2.0, rate=48000):
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        frames = bytearray()
-        for i in range(int(seconds * rate)):
-            frames += struct.pack("<h", int(9000 * math.sin(2 * math.pi * hz * i / rate)))
-        w.writeframes(bytes(frames))
 
 
 def events(output):
@@ -64,44 +43,12 @@ class RelayFixture(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.d = Path(self.dir.name)
-        self.sip_port = free_port()
-        config = self.d / "relay.toml"
-        config.write_text(f"""[sip]
-listen = ["127.0.0.1:{self.sip_port}"]
-domain = "tipring.test"
-[http]
-metrics_listen = "127.0.0.1:{free_port(socket.SOCK_STREAM)}"
-[store]
-sqlite_path = "{self.d / 'relay.sqlite'}"
-[media]
-bind_address = "127.0.0.1"
-ng_listen = "127.0.0.1:{free_port()}"
-""")
-        self.config = config
-        for user in ("alice", "bob"):
-            (self.d / f"{user}.pw").write_text(f"{user}-secret\n")
-            with open(self.d / f"{user}.pw") as password:
-                subprocess.run([RELAY, "--config", str(config), "user", "add", user],
-                               stdin=password, check=True, capture_output=True,
-                               timeout=DEADLINE_S)
+        self.relay = RelayProcess(RELAY, self.d, ("alice", "bob"), DEADLINE_S)
+        self.sip_port = self.relay.sip_port
         (self.d / "wrong.pw").write_text("not-the-password\n")
-        self.log = open(self.d / "relay.log", "w+")
-        self.relay = subprocess.Popen([RELAY, "--config", str(config)], stderr=self.log,
-                                      stdout=subprocess.DEVNULL)
-        start = time.monotonic()
-        while "tipring-relay ready" not in (self.d / "relay.log").read_text():
-            self.assertIsNone(self.relay.poll(), (self.d / "relay.log").read_text())
-            self.assertLess(time.monotonic() - start, 10, "relay did not start")
-            time.sleep(0.05)
 
     def tearDown(self):
-        self.relay.send_signal(signal.SIGTERM)
-        try:
-            self.relay.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.relay.kill()
-            self.relay.wait()
-        self.log.close()
+        self.relay.stop()
         self.dir.cleanup()
 
     def cli_args(self, user, password_file=None, *extra):

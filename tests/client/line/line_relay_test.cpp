@@ -14,14 +14,10 @@
 #include "client/phone/phone.h"
 #include "pots/dtmf/dtmf_detector.h"
 #include "pots/tones/progress_tone_detector.h"
+#include "relay_process.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QJsonDocument>
-#include <QProcess>
-#include <QTcpServer>
-#include <QTemporaryDir>
-#include <QUdpSocket>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -32,16 +28,8 @@
 namespace tipring::client {
 namespace {
 
-// Runs the event loop until `done` holds or `limit_ms` passes (a bound, not a timing).
-template <class Predicate>
-bool spin_until(Predicate done, int limit_ms) {
-  QElapsedTimer clock;
-  clock.start();
-  while (!done() && clock.elapsed() < limit_ms) {
-    QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-  }
-  return done();
-}
+using test::RelayProcess;
+using test::spin_until;
 
 void spin_for(int ms) {
   spin_until([] { return false; }, ms);
@@ -174,18 +162,6 @@ void record_earpiece(const TestHandset::Shared& handset, std::size_t from, int m
   spin_until([&] { return handset.earpiece.size() - from >= want; }, 3 * ms);
 }
 
-quint16 free_udp_port() {
-  QUdpSocket s;
-  s.bind(QHostAddress::LocalHost, 0);
-  return s.localPort();
-}
-
-quint16 free_tcp_port() {
-  QTcpServer s;
-  s.listen(QHostAddress::LocalHost, 0);
-  return s.serverPort();
-}
-
 struct Line {
   std::shared_ptr<LinePort::MediaFactory> media =
       std::make_shared<LinePort::MediaFactory>(QHostAddress::LocalHost);
@@ -205,45 +181,7 @@ protected:
     static QCoreApplication app(argc, argv);
   }
 
-  void SetUp() override {
-    ASSERT_TRUE(dir_.isValid());
-    sip_port_ = free_udp_port();
-    const QString config = dir_.filePath("relay.toml");
-    QFile file(config);
-    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-    file.write(
-        QStringLiteral("[sip]\nlisten = [\"127.0.0.1:%1\"]\ndomain = \"tipring.test\"\n"
-                       "[http]\nmetrics_listen = \"127.0.0.1:%2\"\n"
-                       "[store]\nsqlite_path = \"%3\"\n"
-                       "[media]\nbind_address = \"127.0.0.1\"\nng_listen = \"127.0.0.1:%4\"\n")
-            .arg(sip_port_)
-            .arg(free_tcp_port())
-            .arg(dir_.filePath("relay.sqlite"))
-            .arg(free_udp_port())
-            .toUtf8());
-    file.close();
-    for (const char* user : {"1001", "1002"}) {
-      QProcess add;
-      add.start(QStringLiteral(TIPRING_RELAY_BINARY),
-                {QStringLiteral("--config"), config, QStringLiteral("user"), QStringLiteral("add"),
-                 QString::fromLatin1(user)});
-      ASSERT_TRUE(add.waitForStarted(10000));
-      add.write(QByteArray(user) + "-secret\n");
-      add.closeWriteChannel();
-      ASSERT_TRUE(add.waitForFinished(10000));
-      ASSERT_EQ(add.exitCode(), 0) << add.readAllStandardError().toStdString();
-    }
-    relay_.setProcessChannelMode(QProcess::SeparateChannels);
-    relay_.start(QStringLiteral(TIPRING_RELAY_BINARY), {QStringLiteral("--config"), config});
-    ASSERT_TRUE(relay_.waitForStarted(10000));
-    ASSERT_TRUE(spin_until(
-        [this] {
-          relay_log_ += relay_.readAllStandardError();
-          return relay_log_.contains("tipring-relay ready");
-        },
-        10000))
-        << relay_log_.toStdString();
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(relay_.start({"1001", "1002"})); }
 
   void TearDown() override {
     for (Line* line : {&a_, &b_}) {
@@ -252,11 +190,7 @@ protected:
       line->phone.shutdown();
     }
     spin_for(200);
-    relay_.terminate();  // SIGTERM to the PID we started
-    if (!relay_.waitForFinished(10000)) {
-      relay_.kill();
-      relay_.waitForFinished(5000);
-    }
+    relay_.stop();
   }
 
   void open_line(Line& line, const QString& user, const QString& display_name) {
@@ -265,7 +199,7 @@ protected:
     s.auth_user = user;
     s.password = user + QStringLiteral("-secret");
     s.display_name = display_name;
-    s.proxy = QStringLiteral("sip:127.0.0.1:%1").arg(sip_port_);
+    s.proxy = relay_.proxy();
     s.bind_address = QHostAddress::LocalHost;
     QString error;
     line.account = line.phone.addAccount(s, &error);
@@ -282,10 +216,7 @@ protected:
     line.telephone = std::move(*telephone);
   }
 
-  QTemporaryDir dir_;
-  quint16 sip_port_ = 0;
-  QProcess relay_;
-  QByteArray relay_log_;
+  RelayProcess relay_;
   Line a_;
   Line b_;
 };
