@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -407,7 +409,33 @@ TEST_F(RawSendTest, DeliversOddLengthAndEmptyPayloads) {
   }
 }
 
+// The namespace's Udp InCsumErrors counter (/proc/net/snmp): datagrams dropped for a bad
+// checksum.
+long udp_checksum_errors() {
+  std::ifstream snmp("/proc/net/snmp");
+  std::string names;
+  std::string values;
+  std::string line;
+  while (std::getline(snmp, line)) {
+    if (line.rfind("Udp: ", 0) == 0) {
+      (names.empty() ? names : values) = line;
+    }
+  }
+  std::istringstream name_fields(names);
+  std::istringstream value_fields(values);
+  std::string name;
+  std::string value;
+  while (name_fields >> name && value_fields >> value) {
+    if (name == "InCsumErrors") {
+      return std::stol(value);
+    }
+  }
+  ADD_FAILURE() << "no Udp InCsumErrors in /proc/net/snmp";
+  return -1;
+}
+
 TEST_F(RawSendTest, TheReceivingKernelDropsADatagramWithABadUdpChecksum) {
+  const long errors_before = udp_checksum_errors();
   const std::string payload = "corrupted";
   auto bad = header(40002, payload);
   bad[26] ^= 0x01;  // one bit of the UDP checksum
@@ -415,6 +443,7 @@ TEST_F(RawSendTest, TheReceivingKernelDropsADatagramWithABadUdpChecksum) {
   const std::string marker = "intact";
   ASSERT_TRUE(raw->send(header(40002, marker), bytes(marker)));
   EXPECT_EQ(received_until(receiver, marker), std::vector<std::string>{marker});
+  EXPECT_EQ(udp_checksum_errors(), errors_before + 1) << "dropped for its checksum";
 }
 
 TEST_F(RawSendTest, TheKernelCompletesTheIpHeaderAndNeverDeliversToTheRawSocket) {
@@ -442,6 +471,9 @@ TEST_F(RawSendTest, TheKernelCompletesTheIpHeaderAndNeverDeliversToTheRawSocket)
   EXPECT_NE((packet[10] << 8) | packet[11], 0) << "the kernel wrote the header checksum";
   EXPECT_EQ((packet[2] << 8) | packet[3], n) << "total length";
   EXPECT_EQ((packet[6] << 8) | packet[7], 0x4000) << "DF kept";
+  // Linux leaves identification 0 for a DF datagram from a raw socket (RFC 6864 §4.1 allows
+  // any value on atomic datagrams); recorded rather than asserted, as it is the kernel's choice.
+  RecordProperty("ip_identification", (packet[4] << 8) | packet[5]);
 
   std::array<char, 64> ignored{};
   EXPECT_EQ(::recv(raw->fd(), ignored.data(), ignored.size(), MSG_DONTWAIT), -1);
