@@ -10,12 +10,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -313,6 +316,40 @@ TEST_F(SteeringTest, AClosedWorkerSocketLeavesItsPortsToTheNormalLookup) {
   sender.connect_to(41000);
   ASSERT_EQ(::send(sender.fd(), "x", 1, 0), 1);
   EXPECT_EQ(sender.pending_error(), ECONNREFUSED);
+}
+
+// The process's open descriptors, with their fdinfo flags (octal, as the kernel prints them).
+std::map<std::string, std::string> open_descriptors() {
+  std::map<std::string, std::string> flags;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const std::string fd = entry.path().filename().string();
+    std::ifstream info("/proc/self/fdinfo/" + fd);
+    std::string line;
+    while (std::getline(info, line)) {
+      if (line.rfind("flags:", 0) == 0) {
+        flags[fd] = line.substr(6);
+      }
+    }
+  }
+  return flags;
+}
+
+TEST_F(SteeringTest, HoldsOnlyCloseOnExecDescriptorsAndClosesThemAll) {
+  steering.reset();
+  const auto before = open_descriptors();
+  const std::array<int, 2> sockets{worker0.fd(), worker1.fd()};
+  auto attached = PortSteering::attach(IpAddress::v4(kLoopback), kPortMin, kPortMax, sockets);
+  ASSERT_TRUE(attached) << attached.error().describe();
+  std::size_t opened = 0;
+  for (const auto& [fd, flags] : open_descriptors()) {
+    if (before.count(fd) == 0 && !flags.empty()) {
+      ++opened;
+      EXPECT_NE(std::stoul(flags, nullptr, 8) & O_CLOEXEC, 0U) << "descriptor " << fd;
+    }
+  }
+  EXPECT_EQ(opened, 4U) << "two maps, the program and the link";
+  attached->reset();
+  EXPECT_EQ(open_descriptors(), before);
 }
 
 TEST_F(SteeringTest, RefusesPortsOutsideTheRangeAndUnknownWorkers) {
