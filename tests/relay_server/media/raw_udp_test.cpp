@@ -159,20 +159,25 @@ TEST_P(Ipv4UdpHeaderPayloads, ChecksumVerifiesAndAgreesWithTheWordByWordReferenc
   EXPECT_EQ(be16(&h[24]), 8 + payload.size());
 }
 
-// Lengths around the 8-byte stride of the summing loop, RTP sizes, and the IPv4 maximum.
-INSTANTIATE_TEST_SUITE_P(Lengths, Ipv4UdpHeaderPayloads,
-                         ::testing::Values(PayloadCase{0, 1}, PayloadCase{1, 2}, PayloadCase{2, 3},
-                                           PayloadCase{3, 4}, PayloadCase{7, 5}, PayloadCase{8, 6},
-                                           PayloadCase{9, 7}, PayloadCase{15, 8},
-                                           PayloadCase{16, 9}, PayloadCase{17, 10},
-                                           PayloadCase{172, 11}, PayloadCase{173, 12},
-                                           PayloadCase{1472, 13}, PayloadCase{8191, 14},
-                                           PayloadCase{kMaxIpv4UdpPayloadBytes, 15}));
+// Every tail the summing loop has (16-byte steps, then 8, 4, 2 and 1 bytes), RTP sizes,
+// and the IPv4 maximum.
+INSTANTIATE_TEST_SUITE_P(
+    Lengths, Ipv4UdpHeaderPayloads,
+    ::testing::Values(PayloadCase{0, 1}, PayloadCase{1, 2}, PayloadCase{2, 3}, PayloadCase{3, 4},
+                      PayloadCase{4, 16}, PayloadCase{5, 17}, PayloadCase{6, 18}, PayloadCase{7, 5},
+                      PayloadCase{8, 6}, PayloadCase{9, 7}, PayloadCase{12, 19},
+                      PayloadCase{13, 20}, PayloadCase{14, 21}, PayloadCase{15, 8},
+                      PayloadCase{16, 9}, PayloadCase{17, 10}, PayloadCase{30, 22},
+                      PayloadCase{31, 23}, PayloadCase{172, 11}, PayloadCase{173, 12},
+                      PayloadCase{1472, 13}, PayloadCase{8191, 14},
+                      PayloadCase{kMaxIpv4UdpPayloadBytes, 15}));
 
-TEST(Ipv4UdpHeader, ChecksumOfAllOnesPayloadStillVerifies) {
-  const Bytes payload(1024, 0xff);
-  const auto h = header_for(payload);
-  EXPECT_EQ(reference_sum(udp_checksum_input(h, payload)), 0xffff);
+TEST(Ipv4UdpHeader, ChecksumsPayloadsOfAllOnesWhoseWordsOverflowEveryAddition) {
+  for (const std::size_t length : {1U, 8U, 15U, 16U, 31U, 1024U, 65507U}) {
+    const Bytes payload(length, 0xff);
+    const auto h = header_for(payload);
+    EXPECT_EQ(reference_sum(udp_checksum_input(h, payload)), 0xffff) << length << " bytes";
+  }
 }
 
 }  // namespace
