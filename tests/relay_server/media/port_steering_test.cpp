@@ -318,6 +318,25 @@ TEST_F(SteeringTest, AClosedWorkerSocketLeavesItsPortsToTheNormalLookup) {
   EXPECT_EQ(sender.pending_error(), ECONNREFUSED);
 }
 
+TEST_F(SteeringTest, WithTwoProgramsSteeringOnePortTheFirstAttachedWins) {
+  Udp other_relay;
+  const std::array<int, 1> sockets{other_relay.fd()};
+  auto second = PortSteering::attach(IpAddress::v4(kLoopback), kPortMin, kPortMax, sockets);
+  ASSERT_TRUE(second) << second.error().describe();
+  ASSERT_TRUE((*second)->steer(40002, 0));
+  ASSERT_TRUE(steering->steer(40002, 0));
+  client.send_to(40002, "contested");
+  client.send_to(40002, "marker");
+  EXPECT_EQ(received_until(worker0, "marker"), (std::vector<std::string>{"contested", "marker"}));
+
+  // A port only the second program steers is its own.
+  ASSERT_TRUE((*second)->steer(40004, 0));
+  client.send_to(40004, "uncontested");
+  const auto d = other_relay.receive();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->text, "uncontested");
+}
+
 // The process's open descriptors, with their fdinfo flags (octal, as the kernel prints them).
 std::map<std::string, std::string> open_descriptors() {
   std::map<std::string, std::string> flags;
