@@ -26,6 +26,14 @@ constexpr char kLicense[] = "Proprietary";
 
 // --- bpf(2) without libbpf -----------------------------------------------------------------
 
+// The kernel refuses an attribute whose bytes past the command's fields are not zero; a
+// union's value-initialisation only promises its first member, so clear all of it.
+bpf_attr zeroed_attr() {
+  bpf_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  return attr;
+}
+
 long bpf(int command, bpf_attr& attr) {
   return ::syscall(__NR_bpf, command, &attr, sizeof attr);
 }
@@ -69,7 +77,7 @@ constexpr const char* kNeedsCapabilities = "needs CAP_BPF and CAP_NET_ADMIN, or 
 
 Result<ScopedFd> create_map(std::uint32_t type, std::uint32_t value_size, std::uint32_t max_entries,
                             const char* name, const char* kind_on_einval) {
-  bpf_attr attr{};
+  bpf_attr attr = zeroed_attr();
   attr.map_type = type;
   attr.key_size = sizeof(std::uint32_t);
   attr.value_size = value_size;
@@ -88,7 +96,7 @@ Result<ScopedFd> create_map(std::uint32_t type, std::uint32_t value_size, std::u
 }
 
 Result<void> update_element(int map_fd, std::uint32_t key, const void* value) {
-  bpf_attr attr{};
+  bpf_attr attr = zeroed_attr();
   attr.map_fd = static_cast<std::uint32_t>(map_fd);
   attr.key = pointer_to_u64(&key);
   attr.value = pointer_to_u64(value);
@@ -222,7 +230,7 @@ std::string log_tail(const std::vector<char>& log) {
 }
 
 Result<ScopedFd> load_program(const std::vector<bpf_insn>& code) {
-  bpf_attr attr{};
+  bpf_attr attr = zeroed_attr();
   attr.prog_type = BPF_PROG_TYPE_SK_LOOKUP;
   attr.expected_attach_type = BPF_SK_LOOKUP;
   attr.insns = pointer_to_u64(code.data());
@@ -256,7 +264,7 @@ Result<ScopedFd> attach_to_namespace(int program_fd) {
   if (netns.get() < 0) {
     return fail("open /proc/thread-self/ns/net", std::strerror(errno));
   }
-  bpf_attr attr{};
+  bpf_attr attr = zeroed_attr();
   attr.link_create.prog_fd = static_cast<std::uint32_t>(program_fd);
   attr.link_create.target_fd = static_cast<std::uint32_t>(netns.get());
   attr.link_create.attach_type = BPF_SK_LOOKUP;
