@@ -232,6 +232,77 @@ TEST_F(SteeringTest, LeavesUnsteeredAndOutOfRangePortsToTheNormalLookup) {
   EXPECT_EQ(sender.pending_error(), ECONNREFUSED);
 }
 
+// What a worker does: one recvmmsg takes datagrams for several legs, each with its port.
+TEST_F(SteeringTest, OneRecvmmsgTakesDatagramsOfSeveralPortsEachWithItsOriginalPort) {
+  const std::array<std::uint16_t, 4> ports{40000, 40003, 40006, 40009};
+  for (const std::uint16_t port : ports) {
+    ASSERT_TRUE(steering->steer(port, 0));
+    client.send_to(port, "to " + std::to_string(port));
+  }
+  constexpr std::size_t kMax = 8;
+  std::array<std::array<char, 64>, kMax> buffers{};
+  std::array<iovec, kMax> parts{};
+  std::array<std::array<char, CMSG_SPACE(sizeof(sockaddr_in))>, kMax> controls{};
+  std::array<mmsghdr, kMax> messages{};
+  for (std::size_t i = 0; i < kMax; ++i) {
+    parts[i] = {buffers[i].data(), buffers[i].size()};
+    messages[i].msg_hdr.msg_iov = &parts[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+    messages[i].msg_hdr.msg_control = controls[i].data();
+    messages[i].msg_hdr.msg_controllen = controls[i].size();
+  }
+  // Usually one call takes all four (loopback delivers inside sendto); a lagging softirq
+  // may split them, so read until four arrived or a wait ran out.
+  int n = 0;
+  pollfd p{worker0.fd(), POLLIN, 0};
+  while (n < static_cast<int>(ports.size()) && ::poll(&p, 1, kWaitMs) == 1) {
+    const int got = ::recvmmsg(worker0.fd(), messages.data() + n, kMax - static_cast<unsigned>(n),
+                               MSG_DONTWAIT, nullptr);
+    ASSERT_GT(got, 0) << std::strerror(errno);
+    n += got;
+  }
+  ASSERT_EQ(n, static_cast<int>(ports.size()));
+  for (int i = 0; i < n; ++i) {
+    msghdr& m = messages[static_cast<std::size_t>(i)].msg_hdr;
+    const cmsghdr* c = CMSG_FIRSTHDR(&m);
+    ASSERT_NE(c, nullptr);
+    ASSERT_EQ(c->cmsg_type, IP_ORIGDSTADDR);
+    sockaddr_in original{};
+    std::memcpy(&original, CMSG_DATA(c), sizeof original);
+    const std::string text(buffers[static_cast<std::size_t>(i)].data(),
+                           messages[static_cast<std::size_t>(i)].msg_len);
+    EXPECT_EQ(text, "to " + std::to_string(ntohs(original.sin_port)));
+    EXPECT_EQ(original.sin_addr.s_addr, htonl(kLoopback));
+  }
+}
+
+TEST_F(SteeringTest, LeavesTcpAndIpv6ToTheNormalLookup) {
+  ASSERT_TRUE(steering->steer(40002, 0));
+  const int tcp = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const sockaddr_in v4 = Udp::address(40002);
+  EXPECT_EQ(::connect(tcp, reinterpret_cast<const sockaddr*>(&v4), sizeof v4), -1);
+  EXPECT_EQ(errno, ECONNREFUSED) << "TCP to a steered port is not taken";
+  ::close(tcp);
+
+  const int udp6 = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 v6{};
+  v6.sin6_family = AF_INET6;
+  v6.sin6_port = htons(40002);
+  v6.sin6_addr = in6addr_loopback;
+  if (::connect(udp6, reinterpret_cast<const sockaddr*>(&v6), sizeof v6) == 0) {
+    ASSERT_EQ(::send(udp6, "x", 1, 0), 1);
+    pollfd p{udp6, POLLIN, 0};
+    ::poll(&p, 1, kWaitMs);
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(udp6, SOL_SOCKET, SO_ERROR, &error, &length);
+    EXPECT_EQ(error, ECONNREFUSED) << "UDP over IPv6 to a steered port is not taken";
+  }  // else the namespace has no IPv6 loopback: nothing to check
+  ::close(udp6);
+  client.send_to(40002, "marker");
+  EXPECT_EQ(received_until(worker0, "marker"), std::vector<std::string>{"marker"});
+}
+
 TEST_F(SteeringTest, IgnoresDatagramsForAnotherLocalAddress) {
   ASSERT_TRUE(steering->steer(40002, 0));
   // 127.0.0.2 is local too (all of 127/8 is on lo), but not the relay's media address.
