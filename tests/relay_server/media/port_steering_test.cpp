@@ -20,6 +20,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/errqueue.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -633,6 +634,54 @@ TEST_F(SteeringTest, AWorkerAnswersFromTheLegPortThroughARawSocket) {
   ASSERT_TRUE(back);
   EXPECT_EQ(back->text, answer);
   EXPECT_EQ(back->from_port, 40007);
+}
+
+// The ICMP error for a datagram sent from a steered port is looked up like a datagram to
+// that port, so it reaches the worker's socket: with IP_RECVERR on, in its error queue (a
+// worker can learn that a peer went away); without it, an unconnected socket ignores it.
+TEST_F(SteeringTest, AnIcmpErrorForADatagramSentFromASteeredPortReachesTheWorkersErrorQueue) {
+  const int on = 1;
+  ASSERT_EQ(::setsockopt(worker0.fd(), SOL_IP, IP_RECVERR, &on, sizeof on), 0);
+  ASSERT_TRUE(steering->steer(40002, 0));
+  auto raw = RawIpv4Socket::open();
+  ASSERT_TRUE(raw) << raw.error().describe();
+  const std::array<std::uint8_t, 4> payload{1, 2, 3, 4};
+  std::array<std::uint8_t, kIpv4UdpHeaderBytes> h{};
+  write_ipv4_udp_header(h, Endpoint{IpAddress::v4(kLoopback), 40002},
+                        Endpoint{IpAddress::v4(kLoopback), 9}, payload);  // nobody on 9
+  ASSERT_TRUE(raw->send(h, payload));
+
+  pollfd p{worker0.fd(), 0, 0};  // POLLERR is always reported
+  ASSERT_EQ(::poll(&p, 1, kWaitMs), 1);
+  std::array<char, 64> data{};
+  iovec part{data.data(), data.size()};
+  alignas(cmsghdr) std::array<char, 256> control{};
+  sockaddr_in offender{};
+  msghdr message{};
+  message.msg_name = &offender;
+  message.msg_namelen = sizeof offender;
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  ASSERT_EQ(::recvmsg(worker0.fd(), &message, MSG_ERRQUEUE | MSG_DONTWAIT),
+            static_cast<ssize_t>(payload.size()))
+      << std::strerror(errno);
+  EXPECT_EQ(ntohs(offender.sin_port), 9) << "the unreachable peer";
+  // The leg is found from the peer (msg_name) and the returned payload: the IP_ORIGDSTADDR
+  // cmsg the kernel adds to an error-queue message is read from the payload's first bytes
+  // (Linux 6.18 reports port 0x0304 here), not from the original datagram's UDP header.
+  std::optional<sock_extended_err> error;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) {
+      error.emplace();
+      std::memcpy(&*error, CMSG_DATA(c), sizeof *error);
+    }
+  }
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->ee_errno, static_cast<std::uint32_t>(ECONNREFUSED));
+  EXPECT_EQ(error->ee_origin, SO_EE_ORIGIN_ICMP);
+  EXPECT_EQ(std::string(data.data(), payload.size()), std::string("\x01\x02\x03\x04"));
 }
 
 }  // namespace
