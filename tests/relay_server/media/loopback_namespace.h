@@ -4,6 +4,8 @@
 // Every wait is bounded. One test file of the binary registers PrivateNetworkNamespace.
 #pragma once
 
+#include "tests/support/private_network.h"
+
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -13,11 +15,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,26 +34,7 @@ inline std::string& namespace_problem() {
 // Before any test (and any thread): unshare the network namespace and bring `lo` up.
 class PrivateNetworkNamespace : public ::testing::Environment {
 public:
-  void SetUp() override {
-    if (::geteuid() != 0) {
-      namespace_problem() = "needs root (a network namespace, BPF and raw sockets)";
-      return;
-    }
-    if (::unshare(CLONE_NEWNET) != 0) {
-      namespace_problem() = std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
-      return;
-    }
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq request{};
-    std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-    request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-    const bool up = fd >= 0 && ::ioctl(fd, SIOCSIFFLAGS, &request) == 0;
-    const int error = errno;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    namespace_problem() = up ? "" : std::string("bringing lo up: ") + std::strerror(error);
-  }
+  void SetUp() override { namespace_problem() = test_support::enter_private_network(); }
 };
 
 // An owned UDP socket with the few operations the tests need; every wait is bounded.
