@@ -4,8 +4,12 @@
 // forwarded packets/s, loss, latency percentiles, memory per call, the CPU the relay's own
 // threads used, and the ratios of packets per CPU-second ("per core") between them.
 //
+// Targets: direct (no relay), bare, tipring (a socket per leg), steered (tipring's steered
+// data path: needs root, see MediaDataPath), rtpengine; "tipring@N" etc. busy-poll N µs.
+//
 //   relay_bench [--calls 1000] [--seconds 5] [--saturation-calls 100] [--window 8]
-//               [--targets direct,bare,tipring,rtpengine] [--relay-cpu 0] [--generator-cpu 1]
+//               [--targets direct,bare,tipring,steered,rtpengine] [--relay-cpu 0]
+//               [--generator-cpu 1]
 //               [--repeat 1] [--relay-priority 0] [--generator-priority 0]
 #include "bench/relay/bare_forwarder.h"
 #include "bench/relay/load_generator.h"
@@ -40,7 +44,7 @@ struct Options {
   int saturation_calls = 100;
   int saturation_seconds = 3;
   int window = 8;
-  std::vector<std::string> targets{"direct", "bare", "tipring", "rtpengine"};
+  std::vector<std::string> targets{"direct", "bare", "tipring", "steered", "rtpengine"};
   int relay_cpu = 0;
   int generator_cpu = 1;
   int repeat = 1;
@@ -198,8 +202,9 @@ private:
 
 class TipringTarget final : public InProcessTarget {
 public:
-  TipringTarget(RelayThreadSetup setup, int busy_poll_us) {
+  TipringTarget(RelayThreadSetup setup, int busy_poll_us, relay::MediaDataPath path) {
     relay::MediaRelayConfig config;
+    config.data_path = path;
     config.busy_poll = std::chrono::microseconds(busy_poll_us);
     config.bind_address = "127.0.0.1";
     config.port_min = 45000;
@@ -208,7 +213,13 @@ public:
     config.on_worker_start = [setup] { setup.apply(); };
     relay_ = std::make_unique<relay::MediaRelay>(config);
   }
-  bool start() override { return relay_->start().has_value(); }
+  bool start() override {
+    auto started = relay_->start();
+    if (!started) {
+      std::printf("  tipring: %s\n", started.error().describe().c_str());
+    }
+    return started.has_value();
+  }
   bool connect(LoadGenerator& gen, int call) override {
     const std::string id = "bench-" + std::to_string(call);
     relay::MediaParty a;
@@ -298,9 +309,10 @@ std::unique_ptr<Target> make_target(const std::string& name, const Options& o) {
     return std::make_unique<BareTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
                                         busy_poll_of(name));
   }
-  if (kind == "tipring") {
-    return std::make_unique<TipringTarget>(RelayThreadSetup{o.relay_cpu, o.relay_priority},
-                                           busy_poll_of(name));
+  if (kind == "tipring" || kind == "steered") {
+    return std::make_unique<TipringTarget>(
+        RelayThreadSetup{o.relay_cpu, o.relay_priority}, busy_poll_of(name),
+        kind == "steered" ? relay::MediaDataPath::steered : relay::MediaDataPath::sockets);
   }
   if (name == "rtpengine") {
     return std::make_unique<RtpengineTarget>(o.rtpengine,
@@ -376,7 +388,8 @@ std::unique_ptr<Target> prepare(const std::string& name, const Options& o, LoadG
     std::printf("  %s: failed to start\n", name.c_str());
     return nullptr;
   }
-  const bool in_process = kind_of(name) == "tipring" || kind_of(name) == "bare";
+  const bool in_process =
+      kind_of(name) == "tipring" || kind_of(name) == "steered" || kind_of(name) == "bare";
   const long rss_before = target->rss_kib();
   const long files_before = target->open_files();
   const long slab_before = slab_kib();
@@ -535,15 +548,18 @@ int main(int argc, char** argv) {
       paced_runs(o, calls, run);
     }
     auto sat = saturation_run(o, run);
-    if (sat.count("tipring") == 0) {
-      continue;
-    }
-    for (const char* other : {"rtpengine", "bare"}) {
-      if (sat.count(other) != 0 && sat[other].first > 0 && sat[other].second > 0) {
-        per_core_ratio[other].push_back(sat["tipring"].first / sat[other].first);
-        raw_ratio[other].push_back(sat["tipring"].second / sat[other].second);
-        std::printf("run %d: tipring / %s = %.2f per core (%.2f in raw pps)\n", run, other,
-                    per_core_ratio[other].back(), raw_ratio[other].back());
+    for (const char* ours : {"tipring", "steered"}) {
+      if (sat.count(ours) == 0) {
+        continue;
+      }
+      for (const char* other : {"rtpengine", "bare"}) {
+        if (sat.count(other) != 0 && sat[other].first > 0 && sat[other].second > 0) {
+          const std::string pair = std::string(ours) + " / " + other;
+          per_core_ratio[pair].push_back(sat[ours].first / sat[other].first);
+          raw_ratio[pair].push_back(sat[ours].second / sat[other].second);
+          std::printf("run %d: %s = %.2f per core (%.2f in raw pps)\n", run, pair.c_str(),
+                      per_core_ratio[pair].back(), raw_ratio[pair].back());
+        }
       }
     }
   }
@@ -552,13 +568,10 @@ int main(int argc, char** argv) {
   }
   std::printf("\nmedian over %d run(s), saturation packets/s per core (relay threads' CPU):\n",
               o.repeat);
-  if (!per_core_ratio["rtpengine"].empty()) {
-    std::printf("  tipring / rtpengine (userspace) = %.2f  (target >= 2.0; raw pps %.2f)\n",
-                median(per_core_ratio["rtpengine"]), median(raw_ratio["rtpengine"]));
-  }
-  if (!per_core_ratio["bare"].empty()) {
-    std::printf("  tipring / bare forwarder        = %.2f  (target >= 0.80; raw pps %.2f)\n",
-                median(per_core_ratio["bare"]), median(raw_ratio["bare"]));
+  for (const auto& [pair, ratios] : per_core_ratio) {
+    const bool versus_rtpengine = pair.ends_with("rtpengine");
+    std::printf("  %-21s = %.2f  (target >= %s; raw pps %.2f)\n", pair.c_str(), median(ratios),
+                versus_rtpengine ? "2.0" : "0.80", median(raw_ratio[pair]));
   }
   return 0;
 }

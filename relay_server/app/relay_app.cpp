@@ -122,6 +122,8 @@ MediaRelayConfig to_media_relay_config(const MediaSettings& media) {
   out.port_min = static_cast<std::uint16_t>(media.port_min);
   out.port_max = static_cast<std::uint16_t>(media.port_max);
   out.workers = static_cast<unsigned>(media.workers);
+  out.data_path = media.data_path == MediaPathSetting::steered ? MediaDataPath::steered
+                                                               : MediaDataPath::sockets;
   out.probation_packets = static_cast<unsigned>(media.probation_packets);
   out.media_handover = media.media_handover;
   out.idle_timeout = duration_cast<seconds>(media.idle_timeout);
@@ -167,6 +169,7 @@ Result<void> RelayApp::start_media_relay() {
              {"advertised", media_->advertised_address()},
              {"ports", std::to_string(m.port_min) + "-" + std::to_string(m.port_max)},
              {"workers", std::to_string(m.workers)},
+             {"data_path", std::string(media_data_path_name(media_->config().data_path))},
              {"ng", media_->ng_port() != 0 ? std::to_string(media_->ng_port()) : "off"}});
   return {};
 }

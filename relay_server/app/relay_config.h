@@ -15,6 +15,8 @@
 namespace tipring::relay {
 
 enum class StoreBackend { sqlite, redis };
+// media.data_path: one socket per leg, or the steered path (MediaDataPath in media_relay.h).
+enum class MediaPathSetting { sockets, steered };
 
 struct SipSettings {
   std::vector<SocketAddress> listen;
@@ -56,6 +58,7 @@ struct MediaSettings {
   std::int64_t port_min = 0;
   std::int64_t port_max = 0;
   std::int64_t workers = 0;
+  MediaPathSetting data_path = MediaPathSetting::sockets;
   std::int64_t probation_packets = 0;
   bool media_handover = false;
   Duration idle_timeout{0};

@@ -16,6 +16,9 @@ constexpr std::string_view kRule = "tipring-relay setting";
 void from_choice(std::string_view text, StoreBackend& out) {
   out = text == "redis" ? StoreBackend::redis : StoreBackend::sqlite;
 }
+void from_choice(std::string_view text, MediaPathSetting& out) {
+  out = text == "steered" ? MediaPathSetting::steered : MediaPathSetting::sockets;
+}
 void from_choice(std::string_view text, LogFormat& out) {
   out = text == "json" ? LogFormat::json : LogFormat::text;
 }
@@ -134,6 +137,11 @@ constexpr std::array kSettings = {
   SettingSpec{"media.workers", "--media-workers", K::integer, "1",
     "forwarding threads", false,
     1, 64, "", &assign<&C::media, &MediaSettings::workers>},
+  SettingSpec{"media.data_path", "--media-data-path", K::choice, "sockets",
+    "how datagrams reach the workers: sockets (one UDP socket per leg, unprivileged) or "
+    "steered (Linux, IPv4, root or CAP_BPF+CAP_NET_ADMIN+CAP_NET_RAW: an eBPF sk_lookup "
+    "program steers every relay port to one socket per worker; no socket per call)", false,
+    0, 0, "sockets|steered", &assign<&C::media, &MediaSettings::data_path>},
   SettingSpec{"media.probation_packets", "--media-probation-packets", K::integer, "3",
     "consecutive packets of one SSRC needed before a leg latches", false,
     1, 64, "", &assign<&C::media, &MediaSettings::probation_packets>},

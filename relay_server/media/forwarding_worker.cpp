@@ -58,7 +58,7 @@ Channel* ForwardingWorker::judge(Channel& in, const Endpoint& source,
   DropReason reason = verdict.reason;
   if (verdict.forward) {
     out = verdict.out_channel == PacketChannel::rtp ? &leg.peer->rtp : &leg.peer->rtcp;
-    if (!out->socket.is_open()) {
+    if (!out->is_open()) {
       out = nullptr;
       reason = DropReason::no_destination;
     }

@@ -23,6 +23,8 @@
 
 namespace tipring::relay {
 
+struct SteeredPath;
+
 // CLOCK_MONOTONIC, the time line of every latch and idle decision in the relay.
 TimePoint monotonic_now();
 
@@ -47,6 +49,15 @@ public:
   ForwardingWorker(const ForwardingWorker&) = delete;
   ForwardingWorker& operator=(const ForwardingWorker&) = delete;
 
+  // Before start(): take this worker's datagrams from the steered data path instead of one
+  // socket per leg. Opens the worker's shared receiving socket (bound to `local`:0, handed to
+  // PortSteering by the relay) and its raw sending socket, and a channel table for the
+  // ports [port_min, port_max]. Linux only; IPv4 `local` only.
+  Result<void> use_steered_path(const Endpoint& local, std::uint16_t port_min,
+                                std::uint16_t port_max);
+  // The shared receiving socket of the steered data path; -1 on the socket path.
+  [[nodiscard]] int steered_socket() const;
+
   Result<void> start();
   void stop();
 
@@ -54,7 +65,8 @@ public:
   // runs it inline when the thread is not running. Never call from the worker itself.
   void run(const std::function<void()>& command);
 
-  // Only inside run(): start and stop polling a leg's socket.
+  // Only inside run(): start and stop polling a leg's socket (on the steered path: start and
+  // stop taking its port's datagrams from the shared socket).
   bool watch(Channel& channel);
   void unwatch(Channel& channel);
 
@@ -70,6 +82,9 @@ private:
   // returns now.
   TimePoint count_busy_since(TimePoint since);
   void relay_from(Channel& in, TimePoint now);
+  // Steered data path: reads the shared socket until it is empty (or a bounded number of
+  // batches), judging each datagram by its destination port's channel.
+  void relay_steered(TimePoint now);
   void wake();
   void apply_commands();
   // The latch verdict for one datagram; the peer channel to send it on, or nullptr. Counts
@@ -85,6 +100,7 @@ private:
   Duration busy_poll_;
   std::function<void()> on_thread_start_;
   std::unique_ptr<Poller> poller_;
+  std::unique_ptr<SteeredPath> steered_;  // null on the socket-per-leg path
   std::thread thread_;
   std::atomic<bool> running_{false};
 

@@ -5,6 +5,7 @@
 // the destination's sockaddr (built once per distinct destination; a batch from one locked
 // client has one).
 #include "relay_server/media/forwarding_worker.h"
+#include "relay_server/media/steered_path.h"
 
 #include <array>
 #include <cerrno>
@@ -227,6 +228,15 @@ Result<void> ForwardingWorker::start() {
     if (::epoll_ctl(poller_->epoll_fd, EPOLL_CTL_ADD, poller_->wake_fd, &wake_event) != 0) {
       return fail("epoll_ctl(2)", std::strerror(errno));
     }
+    if (steered_) {
+      epoll_event shared_event{};
+      shared_event.events = EPOLLIN;
+      shared_event.data.ptr = steered_.get();
+      if (::epoll_ctl(poller_->epoll_fd, EPOLL_CTL_ADD, steered_->receiver.fd(), &shared_event) !=
+          0) {
+        return fail("epoll_ctl(2)", std::strerror(errno));
+      }
+    }
   }
   running_.store(true, std::memory_order_release);
   thread_ = std::thread([this] {
@@ -256,8 +266,16 @@ void ForwardingWorker::wake() {
 }
 
 bool ForwardingWorker::watch(Channel& channel) {
-  if (channel.watched || !channel.socket.is_open()) {
+  if (channel.watched || !channel.is_open()) {
     return channel.watched;
+  }
+  if (steered_) {
+    if (!channel.steered || !steered_->serves(channel.port)) {
+      return false;
+    }
+    steered_->slot(channel.port) = &channel;
+    channel.watched = true;
+    return true;
   }
   if (poller_->epoll_fd < 0) {
     if (!start().has_value()) {
@@ -273,6 +291,11 @@ bool ForwardingWorker::watch(Channel& channel) {
 
 void ForwardingWorker::unwatch(Channel& channel) {
   if (!channel.watched) {
+    return;
+  }
+  if (steered_) {
+    steered_->slot(channel.port) = nullptr;
+    channel.watched = false;
     return;
   }
   ::epoll_ctl(poller_->epoll_fd, EPOLL_CTL_DEL, channel.socket.fd(), nullptr);
@@ -299,6 +322,10 @@ void ForwardingWorker::loop() {
       if (target == nullptr) {
         std::uint64_t drained = 0;
         [[maybe_unused]] const auto n = ::read(p.wake_fd, &drained, sizeof drained);
+        continue;
+      }
+      if (target == steered_.get()) {
+        relay_steered(now);
         continue;
       }
       relay_from(*static_cast<Channel*>(target), now);

@@ -3,6 +3,7 @@
 // command changes the watched set, never per packet. Built on Linux too with
 // -DTIPRING_RELAY_POLL_BACKEND=ON so it is tested.
 #include "relay_server/media/forwarding_worker.h"
+#include "relay_server/media/steered_path.h"
 
 #include <algorithm>
 #include <array>
@@ -61,6 +62,16 @@ ForwardingWorker::ForwardingWorker(unsigned index, const LatchPolicy& policy, Du
 
 ForwardingWorker::~ForwardingWorker() {
   stop();
+}
+
+Result<void> ForwardingWorker::use_steered_path(const Endpoint& /*local*/,
+                                                std::uint16_t /*port_min*/,
+                                                std::uint16_t /*port_max*/) {
+  return fail("steered data path", "needs Linux (sk_lookup, raw sockets) and the epoll loop");
+}
+
+int ForwardingWorker::steered_socket() const {
+  return -1;
 }
 
 Result<void> ForwardingWorker::start() {

@@ -5,6 +5,9 @@
 #include "relay_server/media/ng_server.h"
 #include "relay_server/media/port_pool.h"
 #include "relay_server/media/session.h"
+#ifdef __linux__
+#include "relay_server/media/port_steering.h"
+#endif
 
 #include <algorithm>
 #include <condition_variable>
@@ -12,6 +15,10 @@
 #include <thread>
 
 namespace tipring::relay {
+
+#ifndef __linux__
+class PortSteering {};  // the steered data path exists on Linux only
+#endif
 
 namespace {
 constexpr int kBindAttempts = 16;
@@ -30,6 +37,10 @@ struct MediaRelay::Housekeeping {
   std::condition_variable wake;
   bool stopping = false;
 };
+
+std::string_view media_data_path_name(MediaDataPath path) {
+  return path == MediaDataPath::steered ? "steered" : "sockets";
+}
 
 std::string_view release_reason_name(ReleaseReason reason) {
   switch (reason) {
@@ -78,11 +89,27 @@ Result<void> MediaRelay::start() {
       std::make_unique<PortPool>(config_.port_min, config_.port_max, config_.quarantine, *random_);
   unsigned count = config_.workers != 0 ? config_.workers : std::thread::hardware_concurrency();
   count = std::max(1u, count);
+  const bool steered = config_.data_path == MediaDataPath::steered;
   for (unsigned i = 0; i < count; ++i) {
     workers_.push_back(
         std::make_unique<ForwardingWorker>(i, policy_, config_.busy_poll, config_.on_worker_start));
+    if (steered) {
+      if (auto path =
+              workers_.back()->use_steered_path(bind_endpoint_, config_.port_min, config_.port_max);
+          !path) {
+        workers_.clear();
+        return path;
+      }
+    }
     if (auto started = workers_.back()->start(); !started) {
+      workers_.clear();
       return started;
+    }
+  }
+  if (steered) {
+    if (auto attached = start_steering(); !attached) {
+      workers_.clear();
+      return attached;
     }
   }
   housekeeping_ = std::make_unique<Housekeeping>();
@@ -129,6 +156,7 @@ void MediaRelay::stop() {
   for (auto& worker : workers_) {
     worker->stop();
   }
+  steering_.reset();
   started_ = false;
   if (listener) {
     for (const auto& summary : ended) {
@@ -171,6 +199,66 @@ Session* MediaRelay::find(std::string_view call_id, std::string_view tag, int& p
   return nullptr;
 }
 
+Result<void> MediaRelay::start_steering() {
+#ifdef __linux__
+  std::vector<int> sockets;
+  sockets.reserve(workers_.size());
+  for (const auto& worker : workers_) {
+    sockets.push_back(worker->steered_socket());
+  }
+  auto attached =
+      PortSteering::attach(bind_endpoint_.ip, config_.port_min, config_.port_max, sockets);
+  if (!attached) {
+    return tl::unexpected(attached.error());
+  }
+  steering_ = std::move(*attached);
+  return {};
+#else
+  return fail("steered data path", "needs Linux");
+#endif
+}
+
+Result<void> MediaRelay::steer(Leg& leg, unsigned worker) {
+#ifdef __linux__
+  if (steering_) {
+    for (const Channel* channel : {&leg.rtp, &leg.rtcp}) {
+      if (channel->watched) {
+        if (auto steered = steering_->steer(channel->port, worker); !steered) {
+          return steered;
+        }
+      }
+    }
+  }
+#else
+  (void)leg;
+  (void)worker;
+#endif
+  return {};
+}
+
+void MediaRelay::unsteer(Leg& leg) {
+#ifdef __linux__
+  if (steering_) {
+    for (const Channel* channel : {&leg.rtp, &leg.rtcp}) {
+      if (channel->steered) {
+        steering_->unsteer(channel->port);
+      }
+    }
+  }
+#else
+  (void)leg;
+#endif
+}
+
+void MediaRelay::close_channels(Leg& leg, TimePoint now) {
+  for (Channel* channel : {&leg.rtp, &leg.rtcp}) {
+    channel->socket.close();
+    channel->steered = false;
+  }
+  ports_->give_back(leg.rtp.port, now);
+  ports_->give_back(leg.rtcp.port, now);
+}
+
 Result<void> MediaRelay::open_channel(Leg& leg) {
   // Every leg reserves an even port and its successor, so RTCP can move to port+1 if the
   // answer declines rtcp-mux; the second socket is opened only then.
@@ -188,7 +276,14 @@ Result<void> MediaRelay::open_channel(Leg& leg) {
         MediaSocket::bind(Endpoint{bind_endpoint_.ip, static_cast<std::uint16_t>(*port + 1)})
             .has_value();
     if (socket && rtcp_port_free) {
-      leg.rtp.socket = std::move(*socket);
+      if (steering_) {
+        // No socket per leg: the probe only kept a port another process holds from being
+        // steered away from it; the worker's shared socket receives once it is watched.
+        socket->close();
+        leg.rtp.steered = true;
+      } else {
+        leg.rtp.socket = std::move(*socket);
+      }
       leg.rtp.port = *port;
       leg.rtp.kind = PacketChannel::rtp;
       leg.rtp.leg = &leg;
@@ -205,7 +300,11 @@ Result<void> MediaRelay::open_channel(Leg& leg) {
 }
 
 Result<void> MediaRelay::open_rtcp_channel(Leg& leg) {
-  if (leg.rtcp.socket.is_open()) {
+  if (leg.rtcp.is_open()) {
+    return {};
+  }
+  if (steering_) {
+    leg.rtcp.steered = true;
     return {};
   }
   auto socket = MediaSocket::bind(Endpoint{bind_endpoint_.ip, leg.rtcp.port});
@@ -225,10 +324,8 @@ Result<Session*> MediaRelay::create_session(std::string_view call_id, std::strin
   for (Leg& leg : session->legs) {
     if (auto opened = open_channel(leg); !opened) {
       for (Leg& undo : session->legs) {
-        if (undo.rtp.socket.is_open()) {
-          undo.rtp.socket.close();
-          ports_->give_back(undo.rtp.port, monotonic_now());
-          ports_->give_back(undo.rtcp.port, monotonic_now());
+        if (undo.rtp.is_open()) {
+          close_channels(undo, monotonic_now());
         }
       }
       return tl::unexpected(opened.error());
@@ -332,6 +429,11 @@ Result<RelayChannel> MediaRelay::signal(std::string_view call_id, std::string_vi
       worker.watch(l->rtcp);
     }
   });
+  for (Leg* l : {&leg, &other}) {
+    if (auto steered = steer(*l, session->worker); !steered) {
+      return tl::unexpected(steered.error());
+    }
+  }
   return channel_of(other);
 }
 
@@ -358,6 +460,9 @@ SessionSummary MediaRelay::remove(std::multimap<std::string, std::unique_ptr<Ses
   Session& session = *it->second;
   SessionSummary summary;
   ForwardingWorker& worker = *workers_[session.worker];
+  for (Leg& leg : session.legs) {
+    unsteer(leg);  // first, so no new datagram is queued for a channel about to go
+  }
   worker.run([&] {
     for (Leg& leg : session.legs) {
       worker.unwatch(leg.rtp);
@@ -367,10 +472,7 @@ SessionSummary MediaRelay::remove(std::multimap<std::string, std::unique_ptr<Ses
   });
   const TimePoint now = monotonic_now();
   for (Leg& leg : session.legs) {
-    leg.rtp.socket.close();
-    leg.rtcp.socket.close();
-    ports_->give_back(leg.rtp.port, now);
-    ports_->give_back(leg.rtcp.port, now);
+    close_channels(leg, now);
   }
   ++released_by_reason_[static_cast<std::size_t>(reason)];
   sessions_.erase(it);

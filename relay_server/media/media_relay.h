@@ -27,12 +27,27 @@ namespace tipring::relay {
 // CLOCK_MONOTONIC: the time line of the relay's latch and idle decisions (expire_idle).
 TimePoint monotonic_now();
 
+// How datagrams reach the forwarding workers.
+enum class MediaDataPath : std::uint8_t {
+  // One UDP socket per leg (two per leg without rtcp-mux), polled by its worker. Portable
+  // and unprivileged.
+  sockets,
+  // No socket per leg (Linux, IPv4, CAP_BPF + CAP_NET_ADMIN + CAP_NET_RAW): an eBPF
+  // sk_lookup program steers the relay's ports to one socket per worker, which reads a
+  // batch across all legs per system call, and a raw socket sends with each leg's port as
+  // the source. Cheaper per datagram and ~3 KiB less kernel memory per call
+  // (docs/performance.md, "Media relay").
+  steered,
+};
+std::string_view media_data_path_name(MediaDataPath path);
+
 struct MediaRelayConfig {
   std::string bind_address = "127.0.0.1";  // media sockets bind here (never the wildcard)
   std::string advertised_address;          // written into SDP; empty = bind_address
   // Below Linux's default ephemeral ports (32768-60999), which outgoing sockets take.
   std::uint16_t port_min = 20000, port_max = 29999;
   unsigned workers = 0;  // 0 = number of cores
+  MediaDataPath data_path = MediaDataPath::sockets;
   // While datagrams keep arriving less than this apart, a worker polls without sleeping for
   // this long after each (0: always sleep). A sleeping worker costs every datagram a
   // wake-up, most of its relaying cost at high rates (docs/performance.md, "Media relay").
@@ -88,6 +103,7 @@ struct SessionSummary {
 class ForwardingWorker;
 class NgServer;
 class PortPool;
+class PortSteering;
 struct Session;
 struct Leg;
 
@@ -139,6 +155,11 @@ private:
   Result<Session*> create_session(std::string_view call_id, std::string_view from_tag);
   Result<void> open_channel(Leg& leg);
   Result<void> open_rtcp_channel(Leg& leg);
+  Result<void> start_steering();
+  // Steered data path: the BPF map follows the watched channels; no-ops on the socket path.
+  Result<void> steer(Leg& leg, unsigned worker);
+  void unsteer(Leg& leg);
+  void close_channels(Leg& leg, TimePoint now);
   RelayChannel channel_of(const Leg& leg) const;
   SessionSummary summarize(const Session& session, ReleaseReason reason) const;
   SessionSummary remove(std::multimap<std::string, std::unique_ptr<Session>>::iterator it,
@@ -154,6 +175,7 @@ private:
   std::unique_ptr<RandomSource> random_;
   std::unique_ptr<PortPool> ports_;
   std::vector<std::unique_ptr<ForwardingWorker>> workers_;
+  std::unique_ptr<PortSteering> steering_;  // the steered data path's sk_lookup program
   std::multimap<std::string, std::unique_ptr<Session>> sessions_;  // by Call-ID
   unsigned next_worker_ = 0;
   std::function<void(const SessionSummary&)> listener_;

@@ -58,6 +58,11 @@ void MediaRelay::write_metrics(std::string& out) const {
 
   metric(out, "tipring_relay_media_sessions", "gauge", "Relayed sessions now active.",
          sessions_.size());
+  header(out, "tipring_relay_media_data_path", "gauge",
+         "How datagrams reach the forwarding workers (media.data_path): 1 for the one in use.");
+  const std::string path_label =
+      std::string("path=\"").append(media_data_path_name(config_.data_path)).append("\"");
+  sample(out, "tipring_relay_media_data_path", path_label, 1);
   metric(out, "tipring_relay_media_legs", "gauge", "Relay legs (one port each) now active.",
          2 * sessions_.size());
   header(out, "tipring_relay_media_streams", "gauge",

@@ -23,7 +23,12 @@ struct Channel {
   PacketChannel kind = PacketChannel::rtp;
   MediaSocket socket;
   std::uint16_t port = 0;
+  // On the steered data path (MediaDataPath::steered) a channel has no socket: its port is
+  // reserved in the relay's range and the worker's shared socket receives for it.
+  bool steered = false;
   bool watched = false;  // registered with the worker's poller
+
+  [[nodiscard]] bool is_open() const { return steered || socket.is_open(); }
 };
 
 struct Leg {

@@ -48,8 +48,20 @@ class CallScenarios(unittest.TestCase):
                                msg=f"{user} should hear {freq} Hz: {report}")
 
     def test_a_nat_to_nat(self):
+        self.nat_to_nat("a_nat_to_nat")
+
+    def test_a_nat_to_nat_on_the_steered_data_path(self):
+        # No socket per leg: the relay's sk_lookup program steers its ports to one socket.
+        self.nat_to_nat("a_nat_to_nat_steered", 'data_path = "steered"')
+
+    def assert_data_path(self, relay, media_toml):
+        path = "steered" if "steered" in media_toml else "sockets"
+        self.assertEqual(relay.metrics().get(f'tipring_relay_media_data_path{{path="{path}"}}'), 1)
+
+    def nat_to_nat(self, scenario, media_toml=""):
         with Topology() as net:
-            relay = Relay(net, USERS).start()
+            relay = Relay(net, USERS, extra_toml=media_toml).start()
+            self.assert_data_path(relay, media_toml)
             alice, bob = self.call_a_to_b(net, relay, seconds=6)
             bob.wait_for("answered", timeout=5)
             self.assertEqual(alice.exit_code(timeout=30), 0)
@@ -65,7 +77,7 @@ class CallScenarios(unittest.TestCase):
                 time.sleep(0.1)
             self.assertEqual(relay.metric("tipring_relay_media_sessions"), 0,
                              "the relay releases the call's legs after the BYE")
-            self.record("a_nat_to_nat", alice, [relay], alice=alice, bob=bob)
+            self.record(scenario, alice, [relay], alice=alice, bob=bob)
 
     def call_a_to_b(self, net, relay, seconds=6, alice_args=(), bob_args=()):
         bob = self.client(net, "b", "bob", "--auto-answer", "--max-calls", "1", *bob_args)
@@ -161,8 +173,15 @@ class CallScenarios(unittest.TestCase):
             self.record("d_nat_rebind_handover", alice, [relay], alice=alice, bob=bob)
 
     def test_e_stranger_floods_media_ports(self):
+        self.stranger_floods_media_ports("e_stranger_flood")
+
+    def test_e_stranger_floods_media_ports_on_the_steered_data_path(self):
+        self.stranger_floods_media_ports("e_stranger_flood_steered", 'data_path = "steered"')
+
+    def stranger_floods_media_ports(self, scenario, media_toml=""):
         with Topology() as net:
-            relay = Relay(net, USERS).start()
+            relay = Relay(net, USERS, extra_toml=media_toml).start()
+            self.assert_data_path(relay, media_toml)
             flood = net.start("stranger", ["python3", HERE / "udp_probe.py", "flood",
                                            "--host", "198.18.0.10", "--ports", "40000-40999",
                                            "--rounds", "400", "--pause", "0.02",
@@ -194,7 +213,7 @@ class CallScenarios(unittest.TestCase):
             self.assertLessEqual(a["packetsReceived"], b["packetsSent"])
             self.assert_heard("alice", TONES["bob"])
             self.assert_heard("bob", TONES["alice"])
-            self.record("e_stranger_flood", alice, [relay], alice=alice, bob=bob)
+            self.record(scenario, alice, [relay], alice=alice, bob=bob)
 
     def test_f_two_proxies_share_a_redis_directory(self):
         with Topology() as net:

@@ -141,7 +141,8 @@ syslog_prefix = "always"
 TEST(ConfigLoader, MediaSettingsMapOntoTheMediaRelayConfig) {
   auto loaded = load(
       "[media]\nbind_address = \"127.0.0.2\"\nport_min = 40000\nport_max = 40010\n"
-      "workers = 2\nquarantine = \"2m\"\nbusy_poll_us = 0\nng_listen = \"127.0.0.1:2223\"\n");
+      "workers = 2\nquarantine = \"2m\"\nbusy_poll_us = 0\nng_listen = \"127.0.0.1:2223\"\n"
+      "data_path = \"steered\"\n");
   ASSERT_TRUE(loaded) << loaded.error().describe();
   const auto media = to_media_relay_config(loaded->config.media);
   EXPECT_EQ(media.bind_address, "127.0.0.2");
@@ -154,6 +155,8 @@ TEST(ConfigLoader, MediaSettingsMapOntoTheMediaRelayConfig) {
   EXPECT_EQ(to_media_relay_config(load("")->config.media).busy_poll, std::chrono::microseconds(50));
   EXPECT_EQ(media.ng_listen, "127.0.0.1:2223");
   EXPECT_EQ(to_media_relay_config(load("")->config.media).ng_listen, "");
+  EXPECT_EQ(media.data_path, MediaDataPath::steered);
+  EXPECT_EQ(to_media_relay_config(load("")->config.media).data_path, MediaDataPath::sockets);
 }
 
 TEST(ConfigLoader, RealmDefaultsToTheDomain) {
@@ -223,6 +226,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "media.idle_timeout", "not one of ms, s, m, h"},
         BadConfig{"BadChoice", "[log]\nlevel = \"loud\"\n", "relay.toml:2:1", "log.level",
                   "not one of error|warning|notice|info|debug"},
+        BadConfig{"BadMediaDataPath", "[media]\nport_min = 40000\ndata_path = \"xdp\"\n",
+                  "relay.toml:3:1", "media.data_path", "not one of sockets|steered"},
         BadConfig{"BadAddress", "[http]\nmetrics_listen = \"localhost:80\"\n", "relay.toml:2:1",
                   "http.metrics_listen", "not an IPv4 address"},
         BadConfig{"WildcardMediaBind", "[media]\nbind_address = \"0.0.0.0\"\n", "relay.toml:2:1",

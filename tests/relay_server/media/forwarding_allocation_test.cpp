@@ -1,8 +1,10 @@
 // The forwarding loop must not allocate: each relay worker opens an allocation-counting
 // scope when it starts (via on_worker_start), then the test relays a call and asserts the
-// worker's count did not move while packets flowed.
+// worker's count did not move while packets flowed. On both data paths, in a network
+// namespace of the test's own (the steered path's sk_lookup program sees the namespace).
 #include "tests/relay_server/media/relay_call.h"
 #include "tests/support/allocation_counter.h"
+#include "tests/support/private_network.h"
 
 #include <atomic>
 
@@ -14,9 +16,17 @@ namespace {
 using namespace std::chrono_literals;
 using namespace testing;
 
-TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
+struct ForwardingLoop : ::testing::TestWithParam<MediaDataPath> {
+  static void SetUpTestSuite() { test_support::enter_private_network(); }
+};
+
+TEST_P(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
+  if (GetParam() == MediaDataPath::steered && !test_support::enter_private_network().empty()) {
+    GTEST_SKIP() << test_support::enter_private_network();
+  }
   MediaRelayConfig config = loopback_config(42000, 42099);
   config.workers = 1;
+  config.data_path = GetParam();
   static std::atomic<const test_support::AllocationScope*> worker_scope{nullptr};
   config.on_worker_start = [] {
     // Counts this worker thread's allocations for the rest of its life.
@@ -28,7 +38,8 @@ TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
   };
   const auto worker_allocations = [] { return worker_scope.load()->count(); };
   MediaRelay relay(config);
-  ASSERT_TRUE(relay.start().has_value());
+  auto started = relay.start();
+  ASSERT_TRUE(started.has_value()) << started.error().describe();
   ASSERT_TRUE(eventually([] {
     const auto* scope = worker_scope.load();
     return scope != nullptr && scope->count() >= 1;
@@ -79,6 +90,10 @@ TEST(ForwardingLoop, AllocatesNothingWhileRelayingACall) {
   EXPECT_EQ(at_alice, std::size_t{kRounds * kBurst});
   EXPECT_EQ(after - before, 0u) << "the forwarding loop allocated";
 }
+
+INSTANTIATE_TEST_SUITE_P(DataPaths, ForwardingLoop,
+                         ::testing::Values(MediaDataPath::sockets, MediaDataPath::steered),
+                         data_path_test_name);
 
 }  // namespace
 }  // namespace tipring::relay

@@ -1,6 +1,9 @@
 #include "relay_server/media/media_relay.h"
 
 #include "tests/relay_server/media/relay_call.h"
+#include "tests/support/private_network.h"
+
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -16,8 +19,18 @@ constexpr std::uint8_t kFromAlice = 0xaa;
 constexpr std::uint8_t kFromBob = 0xbb;
 
 // Alice sits behind NAT: her SDP names a private address, her SIP and media come from
-// 127.0.0.2. Bob is public with separate send and receive sockets on 127.0.0.3.
-struct RelayedCall : ::testing::Test {
+// 127.0.0.2. Bob is public with separate send and receive sockets on 127.0.0.3. Every test
+// runs on both data paths (a socket per leg; the steered path's shared socket) in a network
+// namespace of its own, since the steered path's sk_lookup program sees the whole namespace.
+struct RelayedCall : ::testing::TestWithParam<MediaDataPath> {
+  static void SetUpTestSuite() { test_support::enter_private_network(); }
+  void SetUp() override {
+    if (GetParam() == MediaDataPath::steered && !test_support::enter_private_network().empty()) {
+      GTEST_SKIP() << "the steered data path is tested in a private network namespace: "
+                   << test_support::enter_private_network();
+    }
+  }
+
   std::vector<SessionSummary> released;  // outlives the relay, which reports on shutdown
   std::unique_ptr<MediaRelay> relay;
   UdpPeer alice{"127.0.0.2"};
@@ -29,8 +42,10 @@ struct RelayedCall : ::testing::Test {
   std::uint16_t bob_seq = 2000;
 
   void start(MediaRelayConfig config) {
+    config.data_path = GetParam();
     relay = std::make_unique<MediaRelay>(std::move(config));
-    ASSERT_TRUE(relay->start().has_value());
+    auto started = relay->start();
+    ASSERT_TRUE(started.has_value()) << started.error().describe();
   }
 
   MediaParty alice_party() const {
@@ -123,7 +138,7 @@ struct RelayedCall : ::testing::Test {
   }
 };
 
-TEST_F(RelayedCall, BurstsOfMixedSizesArriveAsTheSameDatagramsInOrder) {
+TEST_P(RelayedCall, BurstsOfMixedSizesArriveAsTheSameDatagramsInOrder) {
   start(loopback_config(41000, 41099));
   offer();
   answer();
@@ -132,7 +147,7 @@ TEST_F(RelayedCall, BurstsOfMixedSizesArriveAsTheSameDatagramsInOrder) {
 }
 
 // busy_poll only changes how a worker waits; what it relays must not change.
-TEST_F(RelayedCall, AWorkerThatAlwaysSleepsRelaysBurstsTheSameAsABusyPollingOne) {
+TEST_P(RelayedCall, AWorkerThatAlwaysSleepsRelaysBurstsTheSameAsABusyPollingOne) {
   auto config = loopback_config(42100, 42149);
   config.busy_poll = 0us;
   start(config);
@@ -142,7 +157,7 @@ TEST_F(RelayedCall, AWorkerThatAlwaysSleepsRelaysBurstsTheSameAsABusyPollingOne)
   expect_mixed_bursts_arrive_intact();
 }
 
-TEST_F(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
+TEST_P(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
   start(loopback_config(41100, 41199));
   offer();
   bob_sends(10);
@@ -156,7 +171,7 @@ TEST_F(RelayedCall, NothingFlowsBeforeTheAnswerPublishesTheLegs) {
   }));
 }
 
-TEST_F(RelayedCall, AThirdSocketFloodingEveryPortReceivesNothingAndDisturbsNothing) {
+TEST_P(RelayedCall, AThirdSocketFloodingEveryPortReceivesNothingAndDisturbsNothing) {
   const std::uint16_t first = 41200;
   const std::uint16_t last = 41239;
   start(loopback_config(first, last));
@@ -201,7 +216,7 @@ TEST_F(RelayedCall, AThirdSocketFloodingEveryPortReceivesNothingAndDisturbsNothi
   EXPECT_GT(during->legs[0].traffic.dropped(DropReason::unpublished), 0u);
 }
 
-TEST_F(RelayedCall, IdleSessionIsReleasedAndTheListenerGetsItsFinalStatistics) {
+TEST_P(RelayedCall, IdleSessionIsReleasedAndTheListenerGetsItsFinalStatistics) {
   MediaRelayConfig config = loopback_config(41300, 41399);
   config.idle_timeout = 60s;
   start(config);
@@ -230,7 +245,7 @@ TEST_F(RelayedCall, IdleSessionIsReleasedAndTheListenerGetsItsFinalStatistics) {
   EXPECT_EQ(s.legs[0].traffic.dropped(DropReason::not_learned), 2u);
 }
 
-TEST_F(RelayedCall, HeldSessionOutlivesTheIdleTimeoutUntilTheHeldTimeout) {
+TEST_P(RelayedCall, HeldSessionOutlivesTheIdleTimeoutUntilTheHeldTimeout) {
   MediaRelayConfig config = loopback_config(41400, 41499);
   config.idle_timeout = 60s;
   config.held_timeout = 3600s;
@@ -248,7 +263,7 @@ TEST_F(RelayedCall, HeldSessionOutlivesTheIdleTimeoutUntilTheHeldTimeout) {
   EXPECT_EQ(released[0].reason, ReleaseReason::held_timeout);
 }
 
-TEST_F(RelayedCall, OfferWithoutAnswerExpiresAfterTheIdleTimeout) {
+TEST_P(RelayedCall, OfferWithoutAnswerExpiresAfterTheIdleTimeout) {
   start(loopback_config(41900, 41999));
   relay->on_session_released([&](const SessionSummary& s) { released.push_back(s); });
   offer();
@@ -261,7 +276,7 @@ TEST_F(RelayedCall, OfferWithoutAnswerExpiresAfterTheIdleTimeout) {
   EXPECT_TRUE(released[0].to_tag.empty());
 }
 
-TEST_F(RelayedCall, ReleasedPortsAreQuarantinedAndNotReissued) {
+TEST_P(RelayedCall, ReleasedPortsAreQuarantinedAndNotReissued) {
   start(loopback_config(41500, 41503));  // two port pairs: exactly one session
   offer();
   EXPECT_FALSE(relay->offer("call-2", "x", "", alice_party()).has_value());
@@ -269,12 +284,12 @@ TEST_F(RelayedCall, ReleasedPortsAreQuarantinedAndNotReissued) {
   EXPECT_FALSE(relay->offer("call-2", "x", "", alice_party()).has_value());
 }
 
-TEST_F(RelayedCall, AnswerWithoutOfferIsRefused) {
+TEST_P(RelayedCall, AnswerWithoutOfferIsRefused) {
   start(loopback_config(41600, 41699));
   EXPECT_FALSE(relay->answer("nope", "a", "b", bob_party()).has_value());
 }
 
-TEST_F(RelayedCall, RtcpWithoutMuxUsesPortPlusOneAndFollowsTheLearnedRtp) {
+TEST_P(RelayedCall, RtcpWithoutMuxUsesPortPlusOneAndFollowsTheLearnedRtp) {
   start(loopback_config(41700, 41799));
   UdpPeer alice_rtcp("127.0.0.2");
   UdpPeer bob_rtcp_receive("127.0.0.3", static_cast<std::uint16_t>(bob_receive.local().port + 1));
@@ -299,7 +314,7 @@ TEST_F(RelayedCall, RtcpWithoutMuxUsesPortPlusOneAndFollowsTheLearnedRtp) {
   EXPECT_EQ(report->from.port, to_bob->rtcp_port);
 }
 
-TEST_F(RelayedCall, APairWhoseRtcpPortAnotherProcessHoldsIsSkippedWhenALegOpens) {
+TEST_P(RelayedCall, APairWhoseRtcpPortAnotherProcessHoldsIsSkippedWhenALegOpens) {
   // Ten pairs; other sockets hold the RTCP port of every second one. Four legs opened without
   // rtcp-mux must all land on the five free pairs (a pair that fails rests in quarantine, so
   // each failed attempt rules one out). Without the probe a leg would take a held pair in
@@ -324,7 +339,44 @@ TEST_F(RelayedCall, APairWhoseRtcpPortAnotherProcessHoldsIsSkippedWhenALegOpens)
   }
 }
 
-TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
+// Descriptors this process holds: sockets, since nothing else opens files during a test.
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_P(RelayedCall, ACallCostsOneSocketPerLegOnTheSocketPathAndNoneOnTheSteeredPath) {
+  start(loopback_config(41700, 41799));
+  const std::size_t before = open_descriptors();
+  for (const std::string call_id : {"call-0", "call-1", "call-2", "call-3", "call-4"}) {
+    ASSERT_TRUE(relay->offer(call_id, "alice-tag", "", alice_party()).has_value());
+    ASSERT_TRUE(relay->answer(call_id, "alice-tag", "bob-tag", bob_party()).has_value());
+  }
+  const std::size_t opened = open_descriptors() - before;
+  relay->release("call-0");
+
+  EXPECT_EQ(opened, GetParam() == MediaDataPath::steered ? 0u : 10u);
+}
+
+TEST_P(RelayedCall, DatagramsToAReleasedPortReachNobody) {
+  start(loopback_config(41600, 41699));
+  offer();
+  answer();
+  learn_both();
+  relay->release("call-1@example");
+
+  alice_sends(5);
+  bob_sends(5);
+
+  EXPECT_TRUE(bob_receive.drain(200ms).empty());
+  EXPECT_TRUE(alice.drain(0ms).empty());
+  EXPECT_EQ(relay->session_count(), 0u);
+}
+
+TEST_P(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
   start(loopback_config(41800, 41899));
   offer();
   answer();
@@ -340,6 +392,9 @@ TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
   std::string text;
   relay->write_metrics(text);
   EXPECT_NE(text.find("tipring_relay_media_sessions 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tipring_relay_media_data_path{path=\"" +
+                      std::string(media_data_path_name(GetParam())) + "\"} 1\n"),
+            std::string::npos);
   EXPECT_NE(text.find("tipring_relay_media_legs 2\n"), std::string::npos);
   EXPECT_NE(text.find("tipring_relay_media_drops_total{reason=\"stranger\"} 1\n"),
             std::string::npos);
@@ -351,6 +406,10 @@ TEST_F(RelayedCall, MetricsCountForwardedPacketsAndDropsByReason) {
   EXPECT_NE(text.find("# TYPE tipring_relay_media_packets_forwarded_total counter"),
             std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(DataPaths, RelayedCall,
+                         ::testing::Values(MediaDataPath::sockets, MediaDataPath::steered),
+                         data_path_test_name);
 
 }  // namespace
 }  // namespace tipring::relay

@@ -46,6 +46,11 @@ bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::s
   return true;
 }
 
+// Names the instances of a test run on both data paths: .../sockets, .../steered.
+inline std::string data_path_test_name(const ::testing::TestParamInfo<MediaDataPath>& path) {
+  return std::string(media_data_path_name(path.param));
+}
+
 inline MediaRelayConfig loopback_config(std::uint16_t port_min, std::uint16_t port_max) {
   MediaRelayConfig c;
   c.bind_address = "127.0.0.1";
