@@ -1,5 +1,6 @@
 #include "relay_server/store/sqlite_directory.h"
 
+#include "tests/relay_server/file_writes_refused.h"
 #include "tests/relay_server/store/directory_behaviour.h"
 #include "tests/relay_server/temp_dir.h"
 
@@ -157,6 +158,45 @@ TEST(SqliteDirectoryBatch, AnUncommittedBatchIsLostWithTheConnection) {
     ASSERT_TRUE((*directory)->put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow));
   }
   EXPECT_EQ(bindings_seen_by_another_connection(path), "0");
+}
+
+TEST(SqliteDirectoryBatch, AFailedCommitStoresNothingOfTheBatchAndTheNextBatchCommits) {
+  // BEGIN IMMEDIATE and the writes succeed; only the COMMIT meets a refused write (see
+  // FileWritesRefused for why that is the failure a WAL COMMIT can really meet: a lock
+  // cannot fail it, BEGIN IMMEDIATE already holds the write lock and WAL readers never
+  // block a commit).
+  TempDir dir;
+  const auto path = dir.file("d.sqlite");
+  auto directory = SqliteDirectory::open(path);
+  ASSERT_TRUE(directory) << directory.error().describe();
+  auto& store = **directory;
+  ASSERT_TRUE(store.put_binding(binding_of("sip:c@x", "sip:c@198.18.0.7:3"), kNow));
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow));
+  ASSERT_TRUE(store.remove_binding("sip:c@x", "sip:c@198.18.0.7:3"));
+  Result<void> committed;
+  {
+    const FileWritesRefused refused;
+    ASSERT_TRUE(refused.active());
+    committed = store.end_batch();
+  }
+  ASSERT_FALSE(committed);
+  EXPECT_NE(committed.error().describe().find("disk I/O error"), std::string::npos)
+      << committed.error().describe();
+  // Rolled back, on this connection as on any other and in the file: a is not there, c is.
+  EXPECT_TRUE(store.bindings_for("sip:a@x", kNow)->empty());
+  EXPECT_EQ(store.bindings_for("sip:c@x", kNow)->size(), 1U);
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "1");
+
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  ASSERT_TRUE(store.end_batch());
+  directory->reset();
+  auto reopened = SqliteDirectory::open(path);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  EXPECT_TRUE((*reopened)->bindings_for("sip:a@x", kNow)->empty());
+  EXPECT_EQ((*reopened)->bindings_for("sip:b@x", kNow)->size(), 1U);
+  EXPECT_EQ((*reopened)->bindings_for("sip:c@x", kNow)->size(), 1U);
 }
 
 }  // namespace
