@@ -198,5 +198,28 @@ TEST_F(CommitFailure, ADatagramOutsideABatchIsABatchOfItsOwn) {
   EXPECT_EQ(core().counters().commit_failures, 1U);
 }
 
+TEST_F(CommitFailure, AStoreLockedPastTheBusyTimeoutAnswers500WithRetryAfterAtOnce) {
+  // A lock fails the batch's BEGIN (its first write), not its COMMIT: the registrar answers
+  // that REGISTER 500 itself; there was no commit to fail.
+  directory_ = *SqliteDirectory::open(dir_.file("relay.db"), std::chrono::milliseconds(0));
+  const auto alice = authorized_register(alice_ua(), "<sip:alice@10.0.0.5:5060>", "reg-a");
+  auto other = SqliteDirectory::open(dir_.file("relay.db"));  // another writer, mid-write
+  ASSERT_TRUE(other);
+  (*other)->begin_batch();
+  ASSERT_TRUE((*other)->put_user(make_user_record("carol", kDomain, "carol-secret")));
+
+  const auto refused = answer(alice, alice_ua().flow, alice_ua().socket);
+  EXPECT_EQ(refused.status_code(), 500);
+  EXPECT_EQ(retry_after(refused), std::to_string(kDirectoryRetryAfterS));
+  EXPECT_EQ(core().counters().commit_failures, 0U);
+
+  ASSERT_TRUE((*other)->end_batch());
+  RegisterText retry;
+  retry.call_id = "reg-a";
+  retry.cseq = 3;
+  EXPECT_EQ(register_with(retry, "alice-secret").status_code(), 200);
+  EXPECT_EQ(bindings_after_restart("sip:alice@tipring.test"), 1U);
+}
+
 }  // namespace
 }  // namespace tipring::relay::testing

@@ -199,5 +199,35 @@ TEST(SqliteDirectoryBatch, AFailedCommitStoresNothingOfTheBatchAndTheNextBatchCo
   EXPECT_EQ((*reopened)->bindings_for("sip:c@x", kNow)->size(), 1U);
 }
 
+TEST(SqliteDirectoryBatch, ALockedStoreFailsTheBatchAtBeginAndItsOtherWritesAtOnce) {
+  // In WAL mode a lock cannot fail a COMMIT: another writer holding the lock past the busy
+  // timeout fails the batch's BEGIN IMMEDIATE, i.e. its first write, which the registrar
+  // answers 500 at once. The batch's later writes then fail without waiting again.
+  TempDir dir;
+  const auto path = dir.file("d.sqlite");
+  auto directory = SqliteDirectory::open(path, std::chrono::milliseconds(0));
+  ASSERT_TRUE(directory) << directory.error().describe();
+  auto& store = **directory;
+  auto other = SqliteDirectory::open(path);  // e.g. the `user` subcommand, mid-write
+  ASSERT_TRUE(other) << other.error().describe();
+  (*other)->begin_batch();
+  ASSERT_TRUE((*other)->put_user({"carol", "x", std::string(32, '0'), std::string(64, '0')}));
+
+  store.begin_batch();
+  auto first = store.put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow);
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().describe().find("database is locked"), std::string::npos)
+      << first.error().describe();
+  ASSERT_TRUE((*other)->end_batch());  // the lock is free again, but this batch has failed
+  EXPECT_FALSE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  EXPECT_TRUE(store.end_batch());  // nothing was begun, so nothing to commit
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "0");
+
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  ASSERT_TRUE(store.end_batch());
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "1");
+}
+
 }  // namespace
 }  // namespace tipring::relay
