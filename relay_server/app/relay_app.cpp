@@ -65,6 +65,10 @@ Result<void> RelayApp::open_parts() {
   if (auto r = loop_.on_signal(SIGHUP, [this](int) { reload(); }); !r) {
     return r;
   }
+  // A store write past the file-size limit (ulimit -f) must be what a full disk is: an
+  // error SQLite reports and the registrar answers 500 to, not a signal that kills every
+  // call in progress.
+  (void)::signal(SIGXFSZ, SIG_IGN);
   metrics_.start_time_seconds.set(static_cast<double>(unix_now().time_since_epoch().count()));
   proxy_id_ = effective_proxy_id(c.store);
 
