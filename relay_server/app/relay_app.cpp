@@ -65,6 +65,10 @@ Result<void> RelayApp::open_parts() {
   if (auto r = loop_.on_signal(SIGHUP, [this](int) { reload(); }); !r) {
     return r;
   }
+  // A store write past the file-size limit (ulimit -f) must be what a full disk is: an
+  // error SQLite reports and the registrar answers 500 to, not a signal that kills every
+  // call in progress.
+  (void)::signal(SIGXFSZ, SIG_IGN);
   metrics_.start_time_seconds.set(static_cast<double>(unix_now().time_since_epoch().count()));
   proxy_id_ = effective_proxy_id(c.store);
 
@@ -298,7 +302,7 @@ Result<void> RelayApp::start_proxy() {
 void RelayApp::on_sip_datagram(const SipDatagram& datagram) {
   const sip::Peer from{datagram.from.ip_string(), datagram.from.port(), sip::Transport::udp};
   current_source_ = &datagram.from;
-  directory_->begin_batch();  // until end_sip_batch, after this wake-up's last datagram
+  proxy_->begin_batch();  // until end_sip_batch, after this wake-up's last datagram
   proxy_->on_datagram(
       std::string_view(reinterpret_cast<const char*>(datagram.bytes.data()), datagram.bytes.size()),
       from, datagram.socket_index, {datagram.received_at, unix_now()});
@@ -307,17 +311,22 @@ void RelayApp::on_sip_datagram(const SipDatagram& datagram) {
 
 void RelayApp::end_sip_batch() {
   // Group commit: the bindings of every REGISTER in this wake-up's datagrams become durable
-  // in one transaction, before any 200 for them leaves (flush_proxy sends). A failed COMMIT
-  // (an I/O error: the write lock is already held) is logged and counted; the answers built
-  // before it still go out.
-  if (auto r = directory_->end_batch(); !r) {
-    metrics_.store_errors.increment();
-    log_.error("directory unavailable", {{"error", r.error().describe()}});
-  }
+  // in one transaction, before any 200 for them leaves (flush_proxy sends). If the COMMIT
+  // fails (an I/O error or a full disk: the write lock is already held), the transaction is
+  // rolled back and those REGISTERs are answered 500 instead; flush_proxy logs it.
+  proxy_->end_batch({EventLoop::now(), unix_now()});
   flush_proxy();
 }
 
 void RelayApp::flush_proxy() {
+  // Once per failed batch, not per REGISTER: a failing disk under load would otherwise
+  // write a line for each of dozens of requests per wake-up.
+  while (auto failure = proxy_->poll_commit_failure()) {
+    metrics_.store_errors.increment();
+    log_.error("directory commit failed; the batch's REGISTERs were answered 500",
+               {{"error", failure->error.describe()},
+                {"refused", std::to_string(failure->requests_refused)}});
+  }
   while (auto out = proxy_->poll_outgoing()) {
     auto to =
         SocketAddress::parse(out->peer.host.find(':') == std::string::npos
@@ -347,6 +356,9 @@ void RelayApp::flush_proxy() {
   }
   if (now.auth_failures > seen.auth_failures) {
     metrics_.auth_failures.increment(now.auth_failures - seen.auth_failures);
+  }
+  if (now.commit_failures > seen.commit_failures) {
+    metrics_.store_commit_failures.increment(now.commit_failures - seen.commit_failures);
   }
   if (now.dropped > seen.dropped) {
     metrics_.datagrams_unhandled.increment(now.dropped - seen.dropped);

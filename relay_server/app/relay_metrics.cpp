@@ -30,6 +30,9 @@ RelayMetrics::RelayMetrics(MetricsRegistry& r)
                                "SIGHUP reloads of the configuration", {{"result", "rejected"}})),
       store_errors(
           r.counter("tipring_relay_store_errors_total", "Directory operations that failed")),
+      store_commit_failures(r.counter("tipring_relay_store_commit_failures_total",
+                                      "Group commits of the registrar's writes that failed (their "
+                                      "REGISTERs were answered 500)")),
       start_time_seconds(
           r.gauge("tipring_relay_start_time_seconds", "Unix time at which this process started")) {}
 

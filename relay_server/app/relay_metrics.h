@@ -28,6 +28,7 @@ public:
   Counter& reloads_applied;
   Counter& reloads_failed;
   Counter& store_errors;
+  Counter& store_commit_failures;
   Gauge& start_time_seconds;
 
 private:

@@ -1,8 +1,10 @@
 #include "relay_server/proxy/proxy_core.h"
 
 #include "relay_server/proxy/bad_request.h"
+#include "relay_server/proxy/directory_unavailable.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace tipring::relay {
 namespace {
@@ -42,6 +44,7 @@ bool is_keepalive(std::string_view bytes) {
 ProxyCore::ProxyCore(ProxyCoreConfig config, Directory& directory, RandomSource& random,
                      std::span<const std::uint8_t> nonce_secret, Admission admission)
     : config_(std::move(config)),
+      directory_(directory),
       random_(random),
       digest_(config_.digest, nonce_secret, random),
       authenticator_(digest_, directory, random),
@@ -64,6 +67,64 @@ TimePoint ProxyCore::next_deadline() const {
 
 void ProxyCore::on_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
                             const Clock& clock) {
+  if (batch_open_) {
+    handle_datagram(bytes, from, socket, clock);
+    return;
+  }
+  begin_batch();
+  handle_datagram(bytes, from, socket, clock);
+  end_batch(clock);
+}
+
+void ProxyCore::begin_batch() {
+  batch_open_ = true;
+  directory_.begin_batch();
+}
+
+void ProxyCore::end_batch(const Clock& clock) {
+  batch_open_ = false;
+  commit_batch(clock);
+  drain(clock);
+}
+
+void ProxyCore::commit_batch(const Clock& clock) {
+  auto committed = directory_.end_batch();
+  if (batch_open_) {
+    directory_.begin_batch();
+  }
+  auto awaiting = std::exchange(awaiting_commit_, {});
+  if (!committed) {
+    // The store rolled the transaction back: none of these bindings exists, so none of
+    // their REGISTERs may hear 200. Each gets a 500 it can retry after.
+    ++counters_.commit_failures;
+    commit_failures_.push_back({committed.error(), awaiting.size()});
+    for (const auto& held : awaiting) {
+      if (const auto* transaction = layer_.server(held.server)) {
+        respond(held.server, directory_unavailable(transaction->request(), random_.token(10)),
+                clock.now);
+      }
+    }
+    return;
+  }
+  for (const auto& held : awaiting) {
+    ++counters_.registrations_updated;
+    respond(held.server, held.response, clock.now);
+    // The poll: INVITEs held for this user go to the flow it registered from.
+    forking_.on_flow_seen(held.aor, held.flow, true, clock.now);
+  }
+}
+
+std::optional<CommitFailure> ProxyCore::poll_commit_failure() {
+  if (commit_failures_.empty()) {
+    return std::nullopt;
+  }
+  auto next = std::move(commit_failures_.front());
+  commit_failures_.pop_front();
+  return next;
+}
+
+void ProxyCore::handle_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
+                                const Clock& clock) {
   current_socket_ = socket;
   if (bytes.size() > config_.max_message_size) {
     ++counters_.dropped;
@@ -244,18 +305,18 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
                                            : "udp:" + std::to_string(socket)};
       auto result = registrar_.handle(request, source, clock);
       if (result.outcome == RegisterOutcome::updated) {
-        ++counters_.registrations_updated;
-      } else if (result.outcome == RegisterOutcome::auth_failed) {
+        // Its bindings are in the batch's open transaction: the 200 waits for the COMMIT.
+        auto to = request.to();
+        awaiting_commit_.push_back(
+            {server, std::move(result.response),
+             to ? "sip:" + to->uri.user + "@" + config_.registrar.domain : std::string(),
+             FlowAddress{from, socket}});
+        return;
+      }
+      if (result.outcome == RegisterOutcome::auth_failed) {
         ++counters_.auth_failures;
       }
       respond(server, result.response, clock.now);
-      if (result.outcome == RegisterOutcome::updated) {
-        // The poll: INVITEs held for this user go to the flow it registered from.
-        if (auto to = request.to()) {
-          forking_.on_flow_seen("sip:" + to->uri.user + "@" + config_.registrar.domain,
-                                FlowAddress{from, socket}, true, clock.now);
-        }
-      }
       return;
     }
     case sip::Method::Options:
@@ -281,6 +342,12 @@ void ProxyCore::on_request(sip::TransactionId server, const sip::Message& reques
 
 void ProxyCore::proxy_request(sip::TransactionId server, const sip::Message& request,
                               const FlowAddress& source, const Clock& clock) {
+  // Routing reads bindings. Within a batch those include writes not yet committed; commit
+  // them first, so a request never goes to a binding that a failing COMMIT then loses.
+  // (Nothing written yet: end_batch costs nothing.)
+  if (batch_open_) {
+    commit_batch(clock);
+  }
   auto decision = router_.route(request, source, clock);
   switch (decision.action) {
     case RoutingAction::respond:

@@ -67,7 +67,14 @@ struct ProxyCounters {
   std::uint64_t malformed = 0;
   std::uint64_t dropped = 0;  // garbage, oversized, or over the transaction bound
   std::uint64_t keepalives = 0;
+  std::uint64_t commit_failures = 0;  // batches whose COMMIT failed: their 200s became 500s
   std::map<int, std::uint64_t> responses_sent;  // by status code
+};
+
+// A batch whose COMMIT failed, for the one log line it deserves.
+struct CommitFailure {
+  Error error;                       // the store's own words (SQLite's error text)
+  std::size_t requests_refused = 0;  // answers turned from 200 into 500
 };
 
 class ProxyCore final : private ProxyOutput {
@@ -78,8 +85,18 @@ public:
   ProxyCore(ProxyCoreConfig config, Directory& directory, RandomSource& random,
             std::span<const std::uint8_t> nonce_secret, Admission admission = {});
 
+  // A datagram fed outside begin_batch/end_batch is a batch of its own.
   void on_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
                    const Clock& clock);
+  // Group commit (Directory::begin_batch): the store writes of every datagram fed until
+  // end_batch share one transaction, and the answers that depend on them (REGISTER 200s)
+  // wait for its COMMIT. If the COMMIT fails they become 500 with Retry-After, nothing of
+  // the batch is stored, and a CommitFailure is queued. Routing reads bindings only after
+  // committing what the batch wrote so far, so no request follows a binding that is not
+  // on disk.
+  void begin_batch();
+  void end_batch(const Clock& clock);
+  [[nodiscard]] std::optional<CommitFailure> poll_commit_failure();
   void on_timer(const Clock& clock);
   // Steers the media of every call through `legs` from now on (DESIGN.md call setup 2, 5).
   void attach_media(MediaLegs& legs) { media_.emplace(legs); }
@@ -98,6 +115,19 @@ public:
   [[nodiscard]] std::size_t held_invite_count() const { return forking_.held_count(); }
 
 private:
+  // A REGISTER's 200, held until the transaction holding its bindings commits.
+  struct AwaitingCommit {
+    sip::TransactionId server;
+    sip::Message response;
+    std::string aor;
+    FlowAddress flow;  // for the poll (held INVITEs), once the binding is stored
+  };
+
+  void handle_datagram(std::string_view bytes, const sip::Peer& from, std::size_t socket,
+                       const Clock& clock);
+  // Commits the open batch's writes and answers the REGISTERs waiting for it; the batch
+  // stays open for what follows. The caller drains.
+  void commit_batch(const Clock& clock);
   void on_request(sip::TransactionId server, const sip::Message& request, const sip::Peer& from,
                   const Clock& clock);
   void respond(sip::TransactionId server, const sip::Message& response, TimePoint now);
@@ -132,6 +162,7 @@ private:
   [[nodiscard]] bool addressed_to_us(const sip::Message& request) const;
 
   ProxyCoreConfig config_;
+  Directory& directory_;
   RandomSource& random_;
   sip::DigestServer digest_;
   RequestAuthenticator authenticator_;
@@ -149,6 +180,9 @@ private:
   std::unordered_set<sip::TransactionId> steering_;
   std::size_t current_socket_ = 0;  // the socket of the datagram being handled
   std::deque<Outgoing> outgoing_;
+  bool batch_open_ = false;
+  std::vector<AwaitingCommit> awaiting_commit_;
+  std::deque<CommitFailure> commit_failures_;
   ProxyCounters counters_;
 };
 

@@ -1,5 +1,7 @@
 #include "relay_server/proxy/registrar.h"
 
+#include "relay_server/proxy/directory_unavailable.h"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -64,7 +66,7 @@ std::variant<std::string, RegisterResult> Registrar::authenticate(const sip::Mes
       return RegisterResult{authenticator_.challenge(request, 401, true, clock.now),
                             RegisterOutcome::challenged};
     case AuthVerdict::store_error:
-      return RegisterResult{answer(request, 500, "Directory Unavailable"),
+      return RegisterResult{directory_unavailable(request, random_.token(10)),
                             RegisterOutcome::store_error};
     case AuthVerdict::failed:
       break;
@@ -105,7 +107,7 @@ RegisterResult Registrar::update_bindings(const sip::Message& request, const std
               RegisterOutcome::rejected};
     }
     if (!directory_.remove_bindings(aor)) {
-      return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
+      return {directory_unavailable(request, random_.token(10)), RegisterOutcome::store_error};
     }
   }
 
@@ -127,7 +129,7 @@ RegisterResult Registrar::update_bindings(const sip::Message& request, const std
   bool outbound_used = false;
   auto existing = directory_.bindings_for(aor, clock.wall);
   if (!existing) {
-    return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
+    return {directory_unavailable(request, random_.token(10)), RegisterOutcome::store_error};
   }
   // The AOR's bindings after this REGISTER, for the 200: the ones read above with this
   // request's changes applied, as the store now holds them (bindings_for's order is total,
@@ -160,7 +162,7 @@ RegisterResult Registrar::update_bindings(const sip::Message& request, const std
     const bool stored = lifetimes[i] == 0 ? directory_.remove_binding(aor, identity).has_value()
                                           : directory_.put_binding(binding, clock.wall).has_value();
     if (!stored) {
-      return {answer(request, 500, "Directory Unavailable"), RegisterOutcome::store_error};
+      return {directory_unavailable(request, random_.token(10)), RegisterOutcome::store_error};
     }
     std::erase_if(current, [&](const Binding& b) { return b.identity() == identity; });
     if (lifetimes[i] != 0) {

@@ -40,7 +40,7 @@ enum class RegisterOutcome : std::uint8_t {
   challenged,   // 401 without credentials, or with a stale/replayed nonce
   auth_failed,  // 401 after wrong credentials (same wire answer as for an unknown user)
   rejected,     // 4xx other than 401 (bad request, 403, 423)
-  store_error,  // 500: the directory failed
+  store_error,  // 500 with Retry-After: the directory failed
 };
 
 struct RegisterResult {

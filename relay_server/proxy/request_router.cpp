@@ -2,6 +2,7 @@
 
 #include "protocol/core/hex.h"
 #include "protocol/core/sha256.h"
+#include "relay_server/proxy/directory_unavailable.h"
 #include "relay_server/proxy/media_steering.h"
 
 #include <algorithm>
@@ -118,6 +119,12 @@ RoutingDecision RequestRouter::refuse(const sip::Message& request, int status,
                                       std::string_view reason) {
   RoutingDecision decision;
   decision.response = sip::make_response(request, status, reason, random_.token(10));
+  return decision;
+}
+
+RoutingDecision RequestRouter::unavailable(const sip::Message& request) {
+  RoutingDecision decision;
+  decision.response = directory_unavailable(request, random_.token(10));
   return decision;
 }
 
@@ -243,7 +250,7 @@ RoutingDecision RequestRouter::route_initial(Preprocessed pre, const FlowAddress
       case AuthVerdict::authenticated:
         break;
       case AuthVerdict::store_error:
-        return refuse(pre.request, 500, "Directory Unavailable");
+        return unavailable(pre.request);
       case AuthVerdict::stale:
       case AuthVerdict::no_credentials:
       case AuthVerdict::failed: {
@@ -307,14 +314,14 @@ RoutingDecision RequestRouter::route_to_aor(Preprocessed pre, const sip::Uri& ur
   const std::string aor = "sip:" + uri.user + "@" + config_.domain;
   auto known = directory_.find_user(uri.user, authenticator_.realm());
   if (!known) {
-    return refuse(pre.request, 500, "Directory Unavailable");
+    return unavailable(pre.request);
   }
   if (!*known) {
     return refuse(pre.request, 404);
   }
   auto bindings = directory_.bindings_for(aor, clock.wall);
   if (!bindings) {
-    return refuse(pre.request, 500, "Directory Unavailable");
+    return unavailable(pre.request);
   }
   RoutingDecision decision;
   decision.action = RoutingAction::forward;

@@ -117,6 +117,8 @@ private:
   [[nodiscard]] std::optional<RoutingAction> test_number(const sip::Message& request) const;
   std::string loop_hash(const sip::Message& request) const;
   RoutingDecision refuse(const sip::Message& request, int status, std::string_view reason = {});
+  // 500 with Retry-After: the directory failed.
+  RoutingDecision unavailable(const sip::Message& request);
 
   RouterConfig config_;
   RequestAuthenticator& authenticator_;

@@ -112,8 +112,9 @@ Result<void> for_each_row(SqliteStatement& statement, OnRow on_row) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(const std::string& path) {
-  auto database = SqliteDatabase::open(path);
+Result<std::unique_ptr<SqliteDirectory>> SqliteDirectory::open(
+    const std::string& path, std::chrono::milliseconds busy_timeout) {
+  auto database = SqliteDatabase::open(path, busy_timeout);
   if (!database) {
     return tl::unexpected(database.error());
   }
@@ -164,8 +165,12 @@ Result<void> SqliteDirectory::join_batch() {
   if (!batching_ || in_transaction_) {
     return {};
   }
+  if (begin_failure_) {
+    return tl::unexpected(*begin_failure_);
+  }
   // IMMEDIATE takes the write lock now, so COMMIT cannot meet SQLITE_BUSY later.
   if (auto r = database_.execute("BEGIN IMMEDIATE"); !r) {
+    begin_failure_ = r.error();
     return r;
   }
   in_transaction_ = true;
@@ -174,6 +179,7 @@ Result<void> SqliteDirectory::join_batch() {
 
 Result<void> SqliteDirectory::end_batch() {
   batching_ = false;
+  begin_failure_.reset();
   if (!in_transaction_) {
     return {};
   }

@@ -8,7 +8,9 @@
 #include "relay_server/store/directory.h"
 #include "relay_server/store/sqlite_handle.h"
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tipring::relay {
@@ -18,7 +20,9 @@ public:
   static constexpr std::int64_t kSchemaVersion = 2;
 
   // Creates the file and schema if needed; refuses a file from a newer schema.
-  static Result<std::unique_ptr<SqliteDirectory>> open(const std::string& path);
+  static Result<std::unique_ptr<SqliteDirectory>> open(
+      const std::string& path,
+      std::chrono::milliseconds busy_timeout = SqliteDatabase::kDefaultBusyTimeout);
 
   Result<void> put_user(const UserRecord& user) override;
   Result<std::optional<UserRecord>> find_user(std::string_view user,
@@ -54,6 +58,10 @@ private:
   Statements statements_;
   bool batching_ = false;
   bool in_transaction_ = false;
+  // The batch's BEGIN failed (the write lock stayed taken past the busy timeout): its other
+  // writes fail at once with the same error instead of each waiting the timeout out again,
+  // which for a wake-up of 64 REGISTERs would stall the signalling loop for minutes.
+  std::optional<Error> begin_failure_;
 };
 
 }  // namespace tipring::relay

@@ -81,7 +81,8 @@ std::int64_t SqliteStatement::changes() const {
   return sqlite3_changes64(database_);
 }
 
-Result<SqliteDatabase> SqliteDatabase::open(const std::string& path) {
+Result<SqliteDatabase> SqliteDatabase::open(const std::string& path,
+                                            std::chrono::milliseconds busy_timeout) {
   sqlite3* raw = nullptr;
   const int rc =
       sqlite3_open_v2(path.c_str(), &raw,
@@ -90,8 +91,7 @@ Result<SqliteDatabase> SqliteDatabase::open(const std::string& path) {
   if (rc != SQLITE_OK) {
     return fail(kRule, path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
-  // Another process (the `user` subcommand) may hold the write lock for a moment.
-  sqlite3_busy_timeout(raw, 2000);
+  sqlite3_busy_timeout(raw, static_cast<int>(busy_timeout.count()));
   return database;
 }
 

@@ -5,6 +5,7 @@
 
 #include "protocol/core/error.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,7 +51,12 @@ private:
 
 class SqliteDatabase {
 public:
-  static Result<SqliteDatabase> open(const std::string& path);
+  // How long a statement waits for another connection's lock before failing "database is
+  // locked" (the `user` subcommand may hold the write lock for a moment).
+  static constexpr std::chrono::milliseconds kDefaultBusyTimeout{2000};
+
+  static Result<SqliteDatabase> open(const std::string& path,
+                                     std::chrono::milliseconds busy_timeout = kDefaultBusyTimeout);
 
   Result<void> execute(std::string_view sql);
   Result<SqliteStatement> prepare(std::string_view sql);

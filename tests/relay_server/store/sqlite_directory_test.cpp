@@ -1,5 +1,6 @@
 #include "relay_server/store/sqlite_directory.h"
 
+#include "tests/relay_server/file_writes_refused.h"
 #include "tests/relay_server/store/directory_behaviour.h"
 #include "tests/relay_server/temp_dir.h"
 
@@ -157,6 +158,75 @@ TEST(SqliteDirectoryBatch, AnUncommittedBatchIsLostWithTheConnection) {
     ASSERT_TRUE((*directory)->put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow));
   }
   EXPECT_EQ(bindings_seen_by_another_connection(path), "0");
+}
+
+TEST(SqliteDirectoryBatch, AFailedCommitStoresNothingOfTheBatchAndTheNextBatchCommits) {
+  // BEGIN IMMEDIATE and the writes succeed; only the COMMIT meets a refused write (see
+  // FileWritesRefused for why that is the failure a WAL COMMIT can really meet: a lock
+  // cannot fail it, BEGIN IMMEDIATE already holds the write lock and WAL readers never
+  // block a commit).
+  TempDir dir;
+  const auto path = dir.file("d.sqlite");
+  auto directory = SqliteDirectory::open(path);
+  ASSERT_TRUE(directory) << directory.error().describe();
+  auto& store = **directory;
+  ASSERT_TRUE(store.put_binding(binding_of("sip:c@x", "sip:c@198.18.0.7:3"), kNow));
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow));
+  ASSERT_TRUE(store.remove_binding("sip:c@x", "sip:c@198.18.0.7:3"));
+  Result<void> committed;
+  {
+    const FileWritesRefused refused;
+    ASSERT_TRUE(refused.active());
+    committed = store.end_batch();
+  }
+  ASSERT_FALSE(committed);
+  EXPECT_NE(committed.error().describe().find("disk I/O error"), std::string::npos)
+      << committed.error().describe();
+  // Rolled back, on this connection as on any other and in the file: a is not there, c is.
+  EXPECT_TRUE(store.bindings_for("sip:a@x", kNow)->empty());
+  EXPECT_EQ(store.bindings_for("sip:c@x", kNow)->size(), 1U);
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "1");
+
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  ASSERT_TRUE(store.end_batch());
+  directory->reset();
+  auto reopened = SqliteDirectory::open(path);
+  ASSERT_TRUE(reopened) << reopened.error().describe();
+  EXPECT_TRUE((*reopened)->bindings_for("sip:a@x", kNow)->empty());
+  EXPECT_EQ((*reopened)->bindings_for("sip:b@x", kNow)->size(), 1U);
+  EXPECT_EQ((*reopened)->bindings_for("sip:c@x", kNow)->size(), 1U);
+}
+
+TEST(SqliteDirectoryBatch, ALockedStoreFailsTheBatchAtBeginAndItsOtherWritesAtOnce) {
+  // In WAL mode a lock cannot fail a COMMIT: another writer holding the lock past the busy
+  // timeout fails the batch's BEGIN IMMEDIATE, i.e. its first write, which the registrar
+  // answers 500 at once. The batch's later writes then fail without waiting again.
+  TempDir dir;
+  const auto path = dir.file("d.sqlite");
+  auto directory = SqliteDirectory::open(path, std::chrono::milliseconds(0));
+  ASSERT_TRUE(directory) << directory.error().describe();
+  auto& store = **directory;
+  auto other = SqliteDirectory::open(path);  // e.g. the `user` subcommand, mid-write
+  ASSERT_TRUE(other) << other.error().describe();
+  (*other)->begin_batch();
+  ASSERT_TRUE((*other)->put_user({"carol", "x", std::string(32, '0'), std::string(64, '0')}));
+
+  store.begin_batch();
+  auto first = store.put_binding(binding_of("sip:a@x", "sip:a@198.18.0.7:1"), kNow);
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().describe().find("database is locked"), std::string::npos)
+      << first.error().describe();
+  ASSERT_TRUE((*other)->end_batch());  // the lock is free again, but this batch has failed
+  EXPECT_FALSE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  EXPECT_TRUE(store.end_batch());  // nothing was begun, so nothing to commit
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "0");
+
+  store.begin_batch();
+  ASSERT_TRUE(store.put_binding(binding_of("sip:b@x", "sip:b@198.18.0.7:2"), kNow));
+  ASSERT_TRUE(store.end_batch());
+  EXPECT_EQ(bindings_seen_by_another_connection(path), "1");
 }
 
 }  // namespace
