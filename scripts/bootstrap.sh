@@ -27,7 +27,7 @@ test_pkgs=(
   libspandsp-dev sip-tester baresip kamailio kamailio-extra-modules kamailio-sqlite-modules kamailio-tls-modules
   rtpengine-daemon redis-server dbus gnome-keyring libsecret-tools dnsmasq-base
   pulseaudio pulseaudio-utils sox espeak-ng tshark xvfb
-  iproute2 nftables conntrack procps psmisc python3
+  iproute2 nftables conntrack procps psmisc python3 curl util-linux
 )
 
 want=("${build_pkgs[@]}" "${lib_pkgs[@]}")
