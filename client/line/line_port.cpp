@@ -49,7 +49,16 @@ void LinePort::set_loop_closed(bool closed, TimePoint at) {
 }
 
 void LinePort::exchange(pots::Samples from_phone, pots::MutableSamples to_phone, TimePoint now) {
-  controller_.receive_from_phone(from_phone, now);
+  // The controller hands back what the call gets in-band: the telephone's audio, a DTMF
+  // decision latency late, with keypad tones that go out as RFC 4733 events blanked whole.
+  for (std::size_t at = 0; at < from_phone.size(); at += uplink_block_.size()) {
+    const auto to_call =
+        std::span(uplink_block_).first(std::min(uplink_block_.size(), from_phone.size() - at));
+    controller_.receive_from_phone(from_phone.subspan(at, to_call.size()), to_call, now);
+    if (LineCallAudio* audio = connected_audio()) {
+      audio->send(to_call);
+    }
+  }
   const auto connected = controller_.connected_call();
   auto it = connected ? calls_.find(*connected) : calls_.end();
   if (connected != bridged_) {
@@ -59,9 +68,6 @@ void LinePort::exchange(pots::Samples from_phone, pots::MutableSamples to_phone,
     }
   }
   if (it != calls_.end() && it->second.audio) {
-    // A keypad tone going out as an RFC 4733 event is not sent in-band as well.
-    const bool digit = controller_.digit_on_uplink() && from_phone.size() <= silence_.size();
-    it->second.audio->send(digit ? std::span(silence_).first(from_phone.size()) : from_phone);
     it->second.audio->receive(call_block_);
   } else {
     call_block_.fill(0);
@@ -175,6 +181,12 @@ void LinePort::on_incoming(Call* call) {
   }
   const auto id = adopt(call);
   controller_.on_incoming_call(id, caller_id_for(*call), steady_now());
+}
+
+LineCallAudio* LinePort::connected_audio() {
+  const auto connected = controller_.connected_call();
+  const auto it = connected ? calls_.find(*connected) : calls_.end();
+  return it != calls_.end() && it->second.audio ? &*it->second.audio : nullptr;
 }
 
 Call* LinePort::call_of(pots::LineCallId id) const {

@@ -77,6 +77,7 @@ private:
   void claim_audio(PortCall& port_call);
   void on_incoming(Call* call);
   Call* call_of(pots::LineCallId id) const;
+  LineCallAudio* connected_audio();
 
   Account& account_;
   std::shared_ptr<MediaFactory> media_;
@@ -85,7 +86,7 @@ private:
   pots::LineCallId next_id_ = 1;
   std::optional<pots::LineCallId> bridged_;
   std::array<std::int16_t, LineCallAudio::kBlock8k> call_block_{};
-  const std::array<std::int16_t, LineCallAudio::kBlock8k> silence_{};
+  std::array<std::int16_t, LineCallAudio::kBlock8k> uplink_block_{};
 };
 
 // What a caller-ID display can show for a SIP caller: the URI's user part as the number,

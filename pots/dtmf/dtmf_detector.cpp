@@ -148,6 +148,15 @@ char DtmfDetector::classify_window() {
 
 void DtmfDetector::track(char key, std::vector<DtmfDigit>& out) {
   const std::int64_t window_start = consumed_ - static_cast<std::int64_t>(kWindow);
+  if (key != 0) {
+    const std::int64_t begin =
+        std::max<std::int64_t>(window_start - static_cast<std::int64_t>(kHop), 0);
+    if (key_tone_ && begin <= key_tone_->end) {
+      key_tone_->end = consumed_;
+    } else {
+      key_tone_ = ToneSpan{begin, consumed_};
+    }
+  }
   if (key == run_key_) {
     ++run_length_;
   } else {

@@ -12,6 +12,7 @@
 #include <array>
 #include <complex>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tipring::pots {
@@ -47,6 +48,16 @@ public:
   static constexpr std::size_t kHop = 51;
   static constexpr int kOnWindows = 4;
   static constexpr int kOffWindows = 3;
+  // How long after a tone's first sample the first window that recognises it can end: one
+  // window plus one hop (a tone that starts just after a window began is seen whole only by
+  // the window after that one). What an in-band path must lag to blank a tone from its start.
+  static constexpr std::size_t kDecisionLatency = kWindow + kHop;
+
+  // A stretch of input, on the detector's sample count: [begin, end).
+  struct ToneSpan {
+    std::int64_t begin;
+    std::int64_t end;
+  };
 
   explicit DtmfDetector(DtmfDetectorSettings settings = {});
 
@@ -56,9 +67,12 @@ public:
   void process(Samples in, std::vector<DtmfDigit>& out);
   // The key being received now, or '\0'.
   [[nodiscard]] char current_key() const { return current_; }
-  // A key seen in the latest window but not yet long enough to report, or '\0': lets a
-  // caller keep a tone that is about to become a digit off an in-band path early.
-  [[nodiscard]] char candidate_key() const { return run_key_; }
+  // Where the latest keypad tone may lie: from one hop before the first window that saw a
+  // key (the tone can have begun that early, too little of it in the window before to be
+  // recognised) to the end of the latest window that still saw one. A window that sees a key
+  // after fewer than kOffWindows missed windows extends the span; a later one starts a new
+  // span. Set from the first window, before the key is long enough to report.
+  [[nodiscard]] std::optional<ToneSpan> key_tone() const { return key_tone_; }
   [[nodiscard]] std::int64_t samples_consumed() const { return consumed_; }
 
 private:
@@ -78,6 +92,7 @@ private:
   std::int64_t run_start_ = 0;
   char current_ = 0;
   int misses_ = 0;
+  std::optional<ToneSpan> key_tone_;
 };
 
 }  // namespace tipring::pots

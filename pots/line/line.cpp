@@ -16,7 +16,10 @@ constexpr std::size_t kEventRoom = 16;
 }  // namespace
 
 Line::Line(LineSettings settings)
-    : settings_(settings), hook_(settings.hook), far_end_digits_(settings.far_end_digits) {
+    : settings_(settings),
+      hook_(settings.hook),
+      dtmf_(settings.delay_uplink_for_dtmf),
+      far_end_digits_(settings.far_end_digits) {
   dtmf_digits_.reserve(kEventRoom);
   hook_events_.reserve(kEventRoom);
   events_.reserve(kEventRoom);
@@ -100,13 +103,16 @@ void Line::render_to_phone(Samples call_audio, MutableSamples out) {
   }
 }
 
-void Line::receive_from_phone(Samples phone_audio, TimePoint now) {
+void Line::receive_from_phone(Samples phone_audio, MutableSamples to_call, bool blank_digits,
+                              TimePoint now) {
   on_timer(now);
-  if (!hook_.off_hook()) {
-    return;  // no loop current, no transmitter
-  }
   dtmf_digits_.clear();
-  dtmf_.process(phone_audio, dtmf_digits_);
+  if (!hook_.off_hook()) {
+    // No loop current, no transmitter: silence, which also empties the delay line.
+    dtmf_.process_silence(phone_audio.size(), to_call, dtmf_digits_);
+    return;
+  }
+  dtmf_.process(phone_audio, to_call, blank_digits, dtmf_digits_);
   for (const auto& d : dtmf_digits_) {
     events_.push_back({LineEvent::Kind::kDigit, now, d.key, false});
   }

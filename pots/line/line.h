@@ -2,13 +2,14 @@
 // circuit". It applies battery (or reverses it, or opens the loop for a disconnect), rings
 // with a national cadence and trips the ringing when the telephone answers (during a burst
 // or a silent interval), decodes the loop (hook, flash, pulse digits) and DTMF from the
-// telephone's audio, and mixes generated signals (tones, caller ID) with call audio on the
-// 8 kHz path towards the telephone. Sans-IO on an injected clock.
+// telephone's audio (blanking keypad tones from what goes on to the call when asked), and
+// mixes generated signals (tones, caller ID) with call audio on the 8 kHz path towards the
+// telephone. Sans-IO on an injected clock.
 #pragma once
 
 #include "pots/dsp/signal.h"
-#include "pots/dtmf/dtmf_detector.h"
 #include "pots/dtmf/dtmf_generator.h"
+#include "pots/dtmf/dtmf_suppressor.h"
 #include "pots/line/hook_decoder.h"
 #include "pots/tones/tone_plan.h"
 #include "pots/tones/tone_player.h"
@@ -28,6 +29,10 @@ struct LineSettings {
   double ring_volts_rms = 90.0;   // NA; about 75 V elsewhere
   // How digits from the far end (RFC 4733 events) sound on the line: a keypad's tones.
   DtmfToneSettings far_end_digits;
+  // The audio towards the call runs DtmfSuppressor::kDelay late, so that keypad tones can be
+  // blanked from their first sample (digits that travel as events); false: undelayed, and
+  // nothing can be blanked.
+  bool delay_uplink_for_dtmf = true;
 };
 
 struct LineEvent {
@@ -76,14 +81,17 @@ public:
 
   // Audio towards the telephone: call audio plus the line's own signals.
   void render_to_phone(Samples call_audio, MutableSamples out);
-  // Audio from the telephone (DTMF is detected here). Block ends at `now`.
-  void receive_from_phone(Samples phone_audio, TimePoint now);
-
-  // A DTMF tone from the telephone is on the line now (reported as a digit or about to be):
-  // the caller keeps it off the in-band path when the digit travels as an event.
-  [[nodiscard]] bool dtmf_on_uplink() const {
-    return hook_.off_hook() && (dtmf_.candidate_key() != 0 || dtmf_.current_key() != 0);
+  // Audio from the telephone (DTMF is detected here). Block ends at `now`. `to_call` (empty,
+  // or as long as `phone_audio`) gets the in-band audio for the call: the telephone's audio
+  // uplink_delay() samples late (silence on hook: no transmitter), with every keypad tone
+  // blanked from its first sample while `blank_digits`.
+  void receive_from_phone(Samples phone_audio, MutableSamples to_call, bool blank_digits,
+                          TimePoint now);
+  void receive_from_phone(Samples phone_audio, TimePoint now) {
+    receive_from_phone(phone_audio, {}, false, now);
   }
+  // How many samples the audio towards the call lags the telephone's.
+  [[nodiscard]] std::size_t uplink_delay() const { return dtmf_.delay(); }
 
   void on_timer(TimePoint now);
   [[nodiscard]] std::optional<TimePoint> next_deadline() const;
@@ -111,7 +119,7 @@ private:
   TonePlayer tones_;
   std::deque<std::vector<std::int16_t>> bursts_;
   std::size_t burst_at_ = 0;
-  DtmfDetector dtmf_;
+  DtmfSuppressor dtmf_;
   std::vector<DtmfDigit> dtmf_digits_;
   DtmfGenerator far_end_digits_;
   std::array<std::int16_t, 160> digit_scratch_{};

@@ -8,6 +8,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
+LineSettings with_uplink_delay(LineSettings line, bool digits_as_events) {
+  line.delay_uplink_for_dtmf = digits_as_events;
+  return line;
+}
+
 DigitMap parse_or_fallback(const std::string& text) {
   auto map = DigitMap::parse(text);
   // validate() reports a bad map at start-up; a line must still work, so it takes anything.
@@ -56,7 +61,7 @@ LineController::LineController(LineTelephony& telephony, LineControllerSettings 
                                LineSettings line)
     : telephony_(telephony),
       settings_(std::move(settings)),
-      line_(line),
+      line_(with_uplink_delay(line, settings_.digits_as_events)),
       matcher_(parse_or_fallback(settings_.digit_map), settings_.dial) {
   line_events_.reserve(16);
 }
@@ -76,8 +81,10 @@ void LineController::set_loop_closed(bool closed, TimePoint at) {
   process_line_events();
 }
 
-void LineController::receive_from_phone(Samples phone_audio, TimePoint now) {
-  line_.receive_from_phone(phone_audio, now);
+void LineController::receive_from_phone(Samples phone_audio, MutableSamples to_call,
+                                        TimePoint now) {
+  const bool blank_digits = settings_.digits_as_events && state_ == LineState::kTalking;
+  line_.receive_from_phone(phone_audio, to_call, blank_digits, now);
   process_line_events();
 }
 
@@ -367,10 +374,6 @@ void LineController::on_call_digit(LineCallId id, char key, TimePoint /*now*/) {
   if (connected_call() == id) {
     line_.play_digits(std::string_view(&key, 1));
   }
-}
-
-bool LineController::digit_on_uplink() const {
-  return settings_.digits_as_events && state_ == LineState::kTalking && line_.dtmf_on_uplink();
 }
 
 // The call on the line is gone from the far end: an open loop tells the telephone (an

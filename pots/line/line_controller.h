@@ -66,8 +66,9 @@ struct LineControllerSettings {
   Duration off_hook_warning = std::chrono::seconds(30);
   // Answer supervision: reverse the battery while an outgoing call is answered.
   bool reverse_polarity_on_answer = false;
-  // Digits dialled during a call go out as events (and their tones stay off the in-band
-  // path); false leaves them in-band only, as a plain analog line would.
+  // Digits dialled during a call go out as events, and their tones are blanked from the
+  // in-band path, which therefore runs DtmfSuppressor::kDelay (19.125 ms) late; false leaves
+  // them in-band only, undelayed, as a plain analog line would.
   bool digits_as_events = true;
   // Open-loop disconnect (CPC) when the far end hangs up, before reorder; zero for none.
   // Several hundred ms (reference/telephony.md); 800 ms is the usual ATA default.
@@ -99,8 +100,17 @@ public:
   void set_loop_closed(bool closed, TimePoint at);
   // Audio towards the telephone: `call_audio` is the connected call's (ignored when none).
   void render_to_phone(Samples call_audio, MutableSamples out);
-  // Audio from the telephone, the block ending at `now` (DTMF is detected here).
-  void receive_from_phone(Samples phone_audio, TimePoint now);
+  // Audio from the telephone, the block ending at `now` (DTMF is detected here). `to_call`
+  // (as long as `phone_audio`) gets what the connected call is sent in-band: the telephone's
+  // audio uplink_delay_samples() late, with every keypad tone that goes to the far end as an
+  // event blanked from its first sample, so the far end does not get the digit twice.
+  void receive_from_phone(Samples phone_audio, MutableSamples to_call, TimePoint now);
+  void receive_from_phone(Samples phone_audio, TimePoint now) {
+    receive_from_phone(phone_audio, {}, now);
+  }
+  // How far the in-band audio towards the call lags the telephone's: the DTMF detector's
+  // decision latency with digits as events, else none.
+  [[nodiscard]] std::size_t uplink_delay_samples() const { return line_.uplink_delay(); }
   [[nodiscard]] LineVoltage voltage(TimePoint now) const { return line_.voltage(now); }
 
   // The telephony side reports on calls.
@@ -113,9 +123,6 @@ public:
   void on_call_ended(LineCallId call, TimePoint now);
   // A digit the far end sent (RFC 4733 event or SIP INFO): played on the line as DTMF.
   void on_call_digit(LineCallId call, char key, TimePoint now);
-  // The telephone's audio now carries a DTMF tone that goes to the far end as an event:
-  // the caller sends silence in-band instead, so the far end does not get the digit twice.
-  [[nodiscard]] bool digit_on_uplink() const;
 
   void set_message_waiting(bool waiting) { message_waiting_ = waiting; }
 

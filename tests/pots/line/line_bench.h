@@ -75,13 +75,15 @@ struct Bench {
   AnalogTelephone phone;
   TimePoint now{};
   std::function<void(MutableSamples)> far_end;
+  // Fills the handset microphone's block (silence when unset); keypad tones mix over it.
+  std::function<void(MutableSamples)> microphone;
   std::vector<std::int16_t> last_heard;
   bool last_block_was_call_audio = false;
   std::optional<ProgressToneDetector> ear;
   int rings_at_caller_id = -1;
   std::optional<TimePoint> caller_id_shown_at;
-  std::vector<std::int16_t> uplink;  // what went towards the call (silenced digit tones)
-  bool digit_on_uplink_seen = false;
+  std::vector<std::int16_t> uplink;      // what went towards the call (digit tones blanked)
+  std::vector<std::int16_t> from_phone;  // what the telephone sent the line meanwhile
 
   // From now on the detector listens to the earpiece (a fresh listener).
   void listen() { ear.emplace(settings.plan); }
@@ -127,18 +129,18 @@ struct Bench {
       }
       last_block_was_call_audio = down == call;
       last_heard = down;
+      std::vector<std::int16_t> mic(80, 0);
+      if (microphone) {
+        microphone(mic);
+      }
       std::vector<std::int16_t> up(80, 0);
-      phone.render_to_line(std::vector<std::int16_t>(80, 0), up);
-      controller.receive_from_phone(up, now);
+      phone.render_to_line(mic, up);
+      std::vector<std::int16_t> to_call(80, 0);
+      controller.receive_from_phone(up, to_call, now);
       if (controller.connected_call()) {
-        // What a LinePort sends to the call: silence while a digit goes out as an event.
-        const bool digit = controller.digit_on_uplink();
-        digit_on_uplink_seen = digit_on_uplink_seen || digit;
-        uplink.insert(uplink.end(), up.begin(), up.end());
-        if (digit) {
-          std::fill(uplink.end() - static_cast<std::ptrdiff_t>(up.size()), uplink.end(),
-                    std::int16_t{0});
-        }
+        // What a LinePort sends to the call.
+        from_phone.insert(from_phone.end(), up.begin(), up.end());
+        uplink.insert(uplink.end(), to_call.begin(), to_call.end());
       }
     }
   }

@@ -4,8 +4,11 @@
 #include "pots/dtmf/dtmf_detector.h"
 #include "pots/dtmf/dtmf_generator.h"
 #include "pots/tones/tone_player.h"
+#include "test_signals.h"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -183,30 +186,92 @@ TEST(Line, FarEndDigitsPlayAsDtmfOverTheCallAudio) {
   EXPECT_EQ(digits[1].key, '*');
 }
 
-TEST(Line, ReportsAKeypadToneOnTheUplinkBeforeTheDigitIsConfirmed) {
-  Line line;
+// The telephone's audio (noise at -45 dBm0 with a keypad "8" 40 ms in) through an off-hook
+// line in 10 ms blocks: what goes on to the call, and the digits the line reported.
+struct Uplink {
+  std::vector<std::int16_t> sent;
+  std::vector<std::int16_t> to_call;
+  std::string digits;
+};
+Uplink through_line(Line& line, bool blank_digits) {
   line.set_loop_closed(true, at_ms(0));
   run_until(line, at_ms(50));
   (void)line.take_events();
-  const auto tone = generate_dtmf("8", {});  // 100 ms on, 100 ms off
+  Uplink out;
+  out.sent = test::concat({test::silence_ms(40), generate_dtmf("8", {}), test::silence_ms(60)});
+  test::add_noise(out.sent, -45.0, 3);
+  out.to_call.resize(out.sent.size());
   long ms = 50;
-  int blocks_before_digit = 0;
-  bool digit = false;
-  for (std::size_t at = 0; at < 800; at += 80) {  // the tone's 100 ms
+  for (std::size_t at = 0; at < out.sent.size(); at += 80) {
     ms += 10;
-    line.receive_from_phone(Samples(tone).subspan(at, 80), at_ms(ms));
-    digit = digit || !line.take_events().empty();
-    if (line.dtmf_on_uplink() && !digit) {
-      ++blocks_before_digit;
+    line.receive_from_phone(Samples(out.sent).subspan(at, 80),
+                            MutableSamples(out.to_call).subspan(at, 80), blank_digits, at_ms(ms));
+    for (const auto& e : line.take_events()) {
+      out.digits += e.kind == Kind::kDigit ? std::string(1, e.digit) : "";
     }
   }
-  EXPECT_TRUE(digit);
-  EXPECT_GE(blocks_before_digit, 1) << "seen from its first windows, not only once confirmed";
-  for (std::size_t at = 800; at < tone.size(); at += 80) {  // the pause
-    ms += 10;
-    line.receive_from_phone(Samples(tone).subspan(at, 80), at_ms(ms));
+  return out;
+}
+
+TEST(Line, BlanksAKeypadToneOnTheWayToTheCallFromItsFirstSampleToItsLast) {
+  Line line;
+  const auto delay = static_cast<std::ptrdiff_t>(line.uplink_delay());
+  ASSERT_EQ(delay, static_cast<std::ptrdiff_t>(DtmfSuppressor::kDelay));
+  const Uplink up = through_line(line, true);
+  EXPECT_EQ(up.digits, "8");
+
+  // Everything else is the telephone's audio, a fixed delay late; the tone is not.
+  const std::ptrdiff_t tone_begin = 320 + delay;  // 40 ms in
+  const std::ptrdiff_t tone_end = 1120 + delay;   // 100 ms on
+  std::ptrdiff_t first_blank = -1;
+  std::ptrdiff_t last_blank = -1;
+  for (std::ptrdiff_t i = delay; i < static_cast<std::ptrdiff_t>(up.to_call.size()); ++i) {
+    const auto sent = up.sent[static_cast<std::size_t>(i - delay)];
+    const auto passed = up.to_call[static_cast<std::size_t>(i)];
+    if (passed != sent) {
+      EXPECT_EQ(passed, 0) << "blanked, not altered, at " << i;
+      first_blank = first_blank < 0 ? i : first_blank;
+      last_blank = i;
+    }
   }
-  EXPECT_FALSE(line.dtmf_on_uplink()) << "and not after the tone";
+  EXPECT_LE(first_blank, tone_begin) << "blanked from the tone's first sample";
+  EXPECT_GE(last_blank + 1, tone_end) << "to its last";
+  EXPECT_GE(first_blank, tone_begin - delay) << "and at most a decision latency before it";
+  EXPECT_LE(last_blank + 1,
+            tone_end + static_cast<std::ptrdiff_t>(DtmfSuppressor::kHang + DtmfDetector::kWindow))
+      << "and at most the hang after it";
+}
+
+TEST(Line, WithoutBlankingTheCallGetsTheTelephonesAudioOneDecisionLatencyLate) {
+  Line line;
+  const Uplink up = through_line(line, false);
+  EXPECT_EQ(up.digits, "8") << "still detected";
+  const auto delay = DtmfSuppressor::kDelay;
+  EXPECT_TRUE(std::equal(up.sent.begin(), up.sent.end() - static_cast<std::ptrdiff_t>(delay),
+                         up.to_call.begin() + static_cast<std::ptrdiff_t>(delay)));
+  EXPECT_TRUE(std::all_of(up.to_call.begin(),
+                          up.to_call.begin() + static_cast<std::ptrdiff_t>(delay),
+                          [](std::int16_t v) { return v == 0; }))
+      << "silence before the telephone's first sample";
+}
+
+TEST(Line, WithoutTheUplinkDelayTheCallGetsTheTelephonesAudioAsItCame) {
+  LineSettings settings;
+  settings.delay_uplink_for_dtmf = false;
+  Line line(settings);
+  EXPECT_EQ(line.uplink_delay(), 0U);
+  const Uplink up = through_line(line, false);
+  EXPECT_EQ(up.digits, "8");
+  EXPECT_EQ(up.to_call, up.sent);
+}
+
+TEST(Line, OnHookTheCallGetsSilence) {
+  Line line;
+  const auto tone = generate_dtmf("5", {});
+  std::vector<std::int16_t> to_call(800, 1);
+  line.receive_from_phone(Samples(tone).first(800), to_call, true, at_ms(100));
+  EXPECT_TRUE(std::all_of(to_call.begin(), to_call.end(), [](std::int16_t v) { return v == 0; }));
+  EXPECT_TRUE(line.take_events().empty());
 }
 
 TEST(Line, TakeEventsIntoAReservedListKeepsItsRoom) {

@@ -10,6 +10,7 @@
 #include "pots/caller_id/fsk.h"
 #include "pots/dtmf/dtmf_detector.h"
 #include "pots/dtmf/dtmf_generator.h"
+#include "pots/dtmf/dtmf_suppressor.h"
 #include "pots/line/line.h"
 #include "pots/line/line_controller.h"
 #include "pots/tones/progress_tone_detector.h"
@@ -50,6 +51,23 @@ TEST(AudioPathAllocations, DtmfDetectorProcessAllocatesNothingWhileFindingKeysIn
   digits.reserve(32);
   AllocationScope scope;
   in_blocks(signal, [&](Samples block) { detector.process(block, digits); });
+  EXPECT_EQ(scope.count(), 0U);
+  EXPECT_EQ(digits.size(), 16U);
+}
+
+TEST(AudioPathAllocations, DtmfSuppressorAllocatesNothingWhileBlankingKeysFromDelayedAudio) {
+  Buffer signal = test::concat({test::silence_ms(100), generate_dtmf("123A456B789C*0#D", {})});
+  test::add_noise(signal, -40.0, 7);
+  DtmfSuppressor suppressor(true);
+  std::vector<DtmfDigit> digits;
+  digits.reserve(32);
+  Buffer out(signal.size());
+  AllocationScope scope;
+  for (std::size_t at = 0; at < signal.size(); at += kBlock) {
+    const std::size_t n = std::min(kBlock, signal.size() - at);
+    suppressor.process(Samples(signal).subspan(at, n), MutableSamples(out).subspan(at, n), true,
+                       digits);
+  }
   EXPECT_EQ(scope.count(), 0U);
   EXPECT_EQ(digits.size(), 16U);
 }
@@ -165,7 +183,8 @@ struct CountingTelephony final : LineTelephony {
 
 // Issue 7: the line used to allocate once per detected digit (its event list was handed out
 // by swap and regrown). Every DTMF and pulse digit a talking line detects, up to the
-// controller handing it to the telephony side, now runs on storage reserved at start-up.
+// controller handing it to the telephony side, now runs on storage reserved at start-up; so
+// does the delayed in-band audio towards the call with the digits' tones blanked from it.
 TEST(AudioPathAllocations, LineAndControllerAllocateNothingPerDetectedDigitDuringACall) {
   using namespace std::chrono_literals;
   constexpr std::size_t kLineBlock = 80;  // 10 ms, the line's block
@@ -175,13 +194,15 @@ TEST(AudioPathAllocations, LineAndControllerAllocateNothingPerDetectedDigitDurin
   LineController controller(telephony, settings);
   TimePoint now{};
   Buffer to_phone(kLineBlock);
+  Buffer to_call(kLineBlock);
   const Buffer no_call(kLineBlock);
   auto feed = [&](const Buffer& audio) {
     for (std::size_t at = 0; at < audio.size(); at += kLineBlock) {
       now += 10ms;
       controller.on_timer(now);
-      controller.receive_from_phone(
-          Samples(audio).subspan(at, std::min(kLineBlock, audio.size() - at)), now);
+      const std::size_t n = std::min(kLineBlock, audio.size() - at);
+      controller.receive_from_phone(Samples(audio).subspan(at, n), MutableSamples(to_call).first(n),
+                                    now);
       controller.render_to_phone(no_call, to_phone);
     }
   };
