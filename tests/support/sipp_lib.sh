@@ -52,22 +52,55 @@ fail() {
   exit 1
 }
 
+# write_relay_config <file> [toml]: the relay these tests run: SIP and HTTP on loopback
+# ports the kernel picks, its SQLite store in the scratch folder, no syslog prefixes; plus
+# any further tables given.
+write_relay_config() {
+  cat >"$1" <<TOML
+[sip]
+listen = ["127.0.0.1:0"]
+domain = "tipring.test"
+[http]
+metrics_listen = "127.0.0.1:0"
+[store]
+sqlite_path = "$work/relay.sqlite"
+[log]
+syslog_prefix = "never"
+${2:-}
+TOML
+}
+
+# register_alice <scenario> [password]: one bounded SIPp run of a REGISTER scenario (from
+# $scenarios) as alice against $sip; returns SIPp's status.
+register_alice() {
+  run_sipp "sipp-$1" 20 "$sip" -sf "$scenarios/$1" -s alice -au alice -ap "${2:-alice-secret}" \
+    -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error
+}
+
 # relay_user_add <config> <user> <password>: a user in the config's store.
 relay_user_add() { echo "$3" | "$relay_binary" --config "$1" user add "$2"; }
 
-# start_relay <config> <log>: tipring-relay in the background, waited for until it says it
-# is ready; sets relay_pid and the addresses it logged, sip and http.
+# start_relay <config> <log> [launcher...]: tipring-relay in the background (under the
+# launcher, e.g. `prlimit --fsize=0 --`), waited for until it says it is ready; sets
+# relay_pid and the addresses it logged, sip and http.
 start_relay() {
-  "$relay_binary" --config "$1" 2>"$2" &
+  local config=$1 log=$2
+  shift 2
+  if (($#)); then
+    # Through a pipe: the launcher may forbid the relay to write files.
+    "$@" "$relay_binary" --config "$config" 2> >(cat >"$log") &
+  else
+    "$relay_binary" --config "$config" 2>"$log" &
+  fi
   relay_pid=$!
   pids+=("$relay_pid")
   for _ in $(seq 1 100); do
-    grep -q "tipring-relay ready" "$2" && break
+    grep -q "tipring-relay ready" "$log" && break
     sleep 0.05
   done
-  sip=$(grep -o 'sip=[0-9.:]*' "$2" | head -1 | cut -d= -f2)
-  http=$(grep -o 'http=[0-9.:]*' "$2" | head -1 | cut -d= -f2)
-  [[ -n $sip && -n $http ]] || fail "tipring-relay did not start ($2)"
+  sip=$(grep -o 'sip=[0-9.:]*' "$log" | head -1 | cut -d= -f2)
+  http=$(grep -o 'http=[0-9.:]*' "$log" | head -1 | cut -d= -f2)
+  [[ -n $sip && -n $http ]] || fail "tipring-relay did not start ($log)"
 }
 
 # stop_relay: SIGTERM to the relay start_relay started; a graceful stop exits 0.

@@ -14,21 +14,10 @@ cases=("$@")
 # shellcheck source=../../support/sipp_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../support/sipp_lib.sh"
 
-cat >"$work/relay.toml" <<TOML
-[sip]
-listen = ["127.0.0.1:0"]
-domain = "tipring.test"
-[http]
-metrics_listen = "127.0.0.1:0"
-[store]
-sqlite_path = "$work/relay.sqlite"
-[media]
+write_relay_config "$work/relay.toml" '[media]
 bind_address = "127.0.0.1"
 port_min = 25000
-port_max = 25999
-[log]
-syslog_prefix = "never"
-TOML
+port_max = 25999'
 
 relay_user_add "$work/relay.toml" alice alice-secret
 relay_user_add "$work/relay.toml" bob bob-secret

@@ -12,29 +12,14 @@ scenarios=$2
 source "$(dirname "${BASH_SOURCE[0]}")/../../support/sipp_lib.sh"
 require_command sipp "sipp not installed"
 
-cat >"$work/relay.toml" <<TOML
-[sip]
-listen = ["127.0.0.1:0"]
-domain = "tipring.test"
-[http]
-metrics_listen = "127.0.0.1:0"
-[store]
-sqlite_path = "$work/relay.sqlite"
-[log]
-syslog_prefix = "never"
-TOML
+write_relay_config "$work/relay.toml"
 relay_user_add "$work/relay.toml" alice alice-secret
 
-register() {  # scenario
-  run_sipp "sipp-$1" 20 "$sip" -sf "$scenarios/$1" -s alice -au alice -ap alice-secret \
-    -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error
-}
-
 start_relay "$work/relay.toml" "$work/relay-1.log"
-register register_auth.xml || fail "REGISTER before the crash"
+register_alice register_auth.xml || fail "REGISTER before the crash"
 kill -KILL "$relay_pid"
 wait_tracked "$relay_pid" || true
 
 start_relay "$work/relay.toml" "$work/relay-2.log"
-register register_query.xml || fail "alice's answered binding is not listed after SIGKILL"
+register_alice register_query.xml || fail "alice's answered binding is not listed after SIGKILL"
 echo "the answered binding survived SIGKILL"

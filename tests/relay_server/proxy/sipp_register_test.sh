@@ -8,25 +8,12 @@ scenarios=$2
 # shellcheck source=../../support/sipp_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../support/sipp_lib.sh"
 
-cat >"$work/relay.toml" <<TOML
-[sip]
-listen = ["127.0.0.1:0"]
-domain = "tipring.test"
-[http]
-metrics_listen = "127.0.0.1:0"
-[store]
-sqlite_path = "$work/relay.sqlite"
-[log]
-syslog_prefix = "never"
-TOML
+write_relay_config "$work/relay.toml"
 
 relay_user_add "$work/relay.toml" alice alice-secret
 start_relay "$work/relay.toml" "$work/relay.log"
 
-register() {  # scenario password
-  run_sipp "sipp-$1" 20 "$sip" -sf "$scenarios/$1" -s alice -au alice -ap "$2" \
-    -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error || fail "sipp $1"
-}
+register() { register_alice "$@" || fail "sipp $1"; }  # scenario password
 register register_auth.xml alice-secret
 register register_wrong_password.xml wrong-password
 
