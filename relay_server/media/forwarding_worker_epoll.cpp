@@ -5,6 +5,7 @@
 // the destination's sockaddr (built once per distinct destination; a batch from one locked
 // client has one).
 #include "relay_server/media/forwarding_worker.h"
+#include "relay_server/media/receive_batch.h"
 #include "relay_server/media/steered_path.h"
 
 #include <array>
@@ -21,8 +22,8 @@
 namespace tipring::relay {
 
 namespace {
-constexpr unsigned kBatch = 32;
-constexpr std::size_t kMaxDatagram = 2048;
+using Received = ReceiveBatch<0>;
+constexpr unsigned kBatch = Received::kSize;
 // Enough to take every ready socket of a busy worker in one epoll_wait.
 constexpr int kMaxEvents = 256;
 constexpr int kIdleWaitMs = 1000;
@@ -167,24 +168,12 @@ struct ForwardingWorker::Poller {
   int epoll_fd = -1;
   int wake_fd = -1;
   std::array<epoll_event, kMaxEvents> events{};
-  std::array<std::array<std::uint8_t, kMaxDatagram>, kBatch> buffers{};
-  std::array<mmsghdr, kBatch> received{};
-  std::array<iovec, kBatch> received_iov{};
-  std::array<sockaddr_storage, kBatch> sources{};
+  Received received;
   SendQueue to_rtp;
   SendQueue to_rtcp;
-  unsigned last_received = kBatch;  // headers the previous recvmmsg wrote into
-  bool gso = true;                  // until the kernel refuses a UDP_SEGMENT send
+  bool gso = true;  // until the kernel refuses a UDP_SEGMENT send
 
-  Poller() {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      received_iov[i] = iovec{buffers[i].data(), kMaxDatagram};
-      msghdr& h = received[i].msg_hdr;
-      h.msg_iov = &received_iov[i];
-      h.msg_iovlen = 1;
-      h.msg_name = &sources[i];
-    }
-  }
+  Poller() = default;
   ~Poller() {
     if (epoll_fd >= 0) {
       ::close(epoll_fd);
@@ -341,44 +330,34 @@ void ForwardingWorker::loop() {
 
 void ForwardingWorker::relay_from(Channel& in, TimePoint now) {
   Poller& p = *poller_;
-  // The kernel only rewrote the headers of the datagrams it returned last time.
-  for (unsigned i = 0; i < p.last_received; ++i) {
-    p.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-    p.received[i].msg_hdr.msg_flags = 0;
-  }
-  const int count = ::recvmmsg(in.socket.fd(), p.received.data(), kBatch, MSG_DONTWAIT, nullptr);
-  p.last_received = count > 0 ? static_cast<unsigned>(count) : 0;
-  if (count <= 0) {
+  const unsigned count = p.received.receive(in.socket.fd());
+  if (count == 0) {
     return;
   }
   load_.batches.add(1);
-  load_.packets.add(static_cast<std::uint64_t>(count));
+  load_.packets.add(count);
   p.to_rtp.clear();
   p.to_rtcp.clear();
   Channel* rtp_out = nullptr;
   Channel* rtcp_out = nullptr;
   std::uint64_t bytes_in = 0;
-  for (unsigned i = 0; i < static_cast<unsigned>(count); ++i) {
-    const msghdr& h = p.received[i].msg_hdr;
-    bytes_in += p.received[i].msg_len;
-    // A truncated datagram is judged as empty, hence malformed: a cut packet is never relayed.
-    const std::size_t length = (h.msg_flags & MSG_TRUNC) != 0 ? 0 : p.received[i].msg_len;
-    const Endpoint source =
-        endpoint_from_sockaddr(reinterpret_cast<const sockaddr*>(&p.sources[i]));
+  for (unsigned i = 0; i < count; ++i) {
+    bytes_in += p.received.size(i);
+    const std::span<std::uint8_t> bytes = p.received.bytes(i);
     Endpoint destination;
-    Channel* out = judge(in, source, std::span(p.buffers[i].data(), length), now, destination);
+    Channel* out = judge(in, p.received.source(i), bytes, now, destination);
     if (out == nullptr) {
       continue;
     }
     if (out->kind == PacketChannel::rtp) {
       rtp_out = out;
-      p.to_rtp.push(p.buffers[i].data(), length, destination, out->socket.is_v4());
+      p.to_rtp.push(bytes.data(), bytes.size(), destination, out->socket.is_v4());
     } else {
       rtcp_out = out;
-      p.to_rtcp.push(p.buffers[i].data(), length, destination, out->socket.is_v4());
+      p.to_rtcp.push(bytes.data(), bytes.size(), destination, out->socket.is_v4());
     }
   }
-  count_received(in, static_cast<std::uint64_t>(count), bytes_in);
+  count_received(in, count, bytes_in);
   for (auto [queue, out] : {std::pair{&p.to_rtp, rtp_out}, std::pair{&p.to_rtcp, rtcp_out}}) {
     if (queue->count == 0) {
       continue;

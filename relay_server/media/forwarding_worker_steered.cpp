@@ -78,26 +78,16 @@ int ForwardingWorker::steered_socket() const {
 void ForwardingWorker::relay_steered(TimePoint now) {
   SteeredPath& s = *steered_;
   for (unsigned round = 0; round < SteeredPath::kMaxBatchesPerWakeup; ++round) {
-    // The kernel only rewrote the headers of the datagrams it returned last time.
-    for (unsigned i = 0; i < s.last_received; ++i) {
-      msghdr& h = s.received[i].msg_hdr;
-      h.msg_namelen = sizeof(sockaddr_storage);
-      h.msg_controllen = sizeof(SteeredPath::Control);
-      h.msg_flags = 0;
-    }
-    const int count =
-        ::recvmmsg(s.receiver.fd(), s.received.data(), SteeredPath::kBatch, MSG_DONTWAIT, nullptr);
-    s.last_received = count > 0 ? static_cast<unsigned>(count) : 0;
-    if (count <= 0) {
+    const unsigned count = s.received.receive(s.receiver.fd());
+    if (count == 0) {
       return;
     }
     load_.batches.add(1);
-    load_.packets.add(static_cast<std::uint64_t>(count));
+    load_.packets.add(count);
     unsigned out = 0;
-    for (unsigned i = 0; i < static_cast<unsigned>(count); ++i) {
-      msghdr& h = s.received[i].msg_hdr;
-      const std::size_t received = s.received[i].msg_len;
-      Channel* in = s.channel_for(original_port(h));
+    for (unsigned i = 0; i < count; ++i) {
+      const std::size_t received = s.received.size(i);
+      Channel* in = s.channel_for(original_port(s.received.headers[i].msg_hdr));
       if (in == nullptr) {
         // Queued before its leg was released (or for no leg of ours): nobody to relay to.
         traffic_.packets_received.add(1);
@@ -105,11 +95,8 @@ void ForwardingWorker::relay_steered(TimePoint now) {
         traffic_.count_drop(DropReason::no_session);
         continue;
       }
-      // A truncated datagram is judged as empty, hence malformed: a cut packet is never relayed.
-      const std::size_t length = (h.msg_flags & MSG_TRUNC) != 0 ? 0 : received;
-      const std::span<const std::uint8_t> payload(s.buffers[i].data(), length);
-      const Endpoint source =
-          endpoint_from_sockaddr(reinterpret_cast<const sockaddr*>(&s.sources[i]));
+      const std::span<std::uint8_t> payload = s.received.bytes(i);
+      const Endpoint source = s.received.source(i);
       Endpoint destination;
       Channel* to = judge(*in, source, payload, now, destination);
       count_received(*in, 1, received);
@@ -123,7 +110,7 @@ void ForwardingWorker::relay_steered(TimePoint now) {
       }
       write_ipv4_udp_header(s.headers[out], Endpoint{s.local, to->port}, destination, payload);
       s.send_iov[out] = {iovec{s.headers[out].data(), kIpv4UdpHeaderBytes},
-                         iovec{s.buffers[i].data(), length}};
+                         iovec{payload.data(), payload.size()}};
       msghdr& m = s.sends[out].msg_hdr;
       m.msg_name = &s.destinations[out];
       m.msg_namelen = name_length;
@@ -133,7 +120,6 @@ void ForwardingWorker::relay_steered(TimePoint now) {
       m.msg_controllen = 0;
       m.msg_flags = 0;
       s.sent_from[out] = in;
-      s.sent_bytes[out] = length;
       ++out;
     }
     for (unsigned done = 0; done < out;) {
@@ -145,11 +131,11 @@ void ForwardingWorker::relay_steered(TimePoint now) {
         continue;
       }
       for (unsigned k = done; k < done + static_cast<unsigned>(n); ++k) {
-        count_sent(*s.sent_from[k], 1, s.sent_bytes[k], 0);
+        count_sent(*s.sent_from[k], 1, s.send_iov[k][1].iov_len, 0);
       }
       done += static_cast<unsigned>(n);
     }
-    if (static_cast<unsigned>(count) < SteeredPath::kBatch) {
+    if (count < SteeredPath::kBatch) {
       return;
     }
   }

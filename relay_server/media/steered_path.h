@@ -11,6 +11,7 @@
 
 #ifdef __linux__
 #include "relay_server/media/raw_udp.h"
+#include "relay_server/media/receive_batch.h"
 
 #include <array>
 #include <cstddef>
@@ -25,8 +26,8 @@ namespace tipring::relay {
 
 #ifdef __linux__
 struct SteeredPath {
-  static constexpr unsigned kBatch = 32;
-  static constexpr std::size_t kMaxDatagram = 2048;
+  using Received = ReceiveBatch<CMSG_SPACE(sizeof(sockaddr_in))>;  // IP_ORIGDSTADDR each
+  static constexpr unsigned kBatch = Received::kSize;
   // Datagrams read per wake-up before the worker looks at its commands again.
   static constexpr unsigned kMaxBatchesPerWakeup = 8;
 
@@ -36,16 +37,7 @@ struct SteeredPath {
   std::uint16_t port_min = 0;
   std::vector<Channel*> channels;  // [port - port_min]; nullptr: not a port of this worker
 
-  // The receive batch.
-  struct alignas(cmsghdr) Control {
-    std::array<std::uint8_t, CMSG_SPACE(sizeof(sockaddr_in))> bytes;
-  };
-  std::array<std::array<std::uint8_t, kMaxDatagram>, kBatch> buffers{};
-  std::array<mmsghdr, kBatch> received{};
-  std::array<iovec, kBatch> received_iov{};
-  std::array<sockaddr_storage, kBatch> sources{};
-  std::array<Control, kBatch> controls{};
-  unsigned last_received = kBatch;  // headers the previous recvmmsg wrote into
+  Received received;
 
   // The send batch: IPv4 + UDP header, then the received payload in place.
   std::array<std::array<std::uint8_t, kIpv4UdpHeaderBytes>, kBatch> headers{};
@@ -53,18 +45,6 @@ struct SteeredPath {
   std::array<sockaddr_storage, kBatch> destinations{};
   std::array<mmsghdr, kBatch> sends{};
   std::array<Channel*, kBatch> sent_from{};  // the leg each outgoing datagram came in on
-  std::array<std::size_t, kBatch> sent_bytes{};
-
-  SteeredPath() {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      received_iov[i] = iovec{buffers[i].data(), kMaxDatagram};
-      msghdr& h = received[i].msg_hdr;
-      h.msg_iov = &received_iov[i];
-      h.msg_iovlen = 1;
-      h.msg_name = &sources[i];
-      h.msg_control = controls[i].bytes.data();
-    }
-  }
 
   // The channel a datagram for `port` belongs to; nullptr outside the range or unwatched.
   [[nodiscard]] Channel* channel_for(std::uint16_t port) const {
